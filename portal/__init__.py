@@ -1,0 +1,32 @@
+"""The investment portal: opportunities in Pakistan and Kyrgyzstan, in four languages."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from portal import config, i18n
+from portal.extensions import babel, csrf, db, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(config.from_environment(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(app.root_path, os.pardir, "migrations"))
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    i18n.init_app(app)
+
+    from portal import cli, site
+    from portal.catalogue import views as catalogue_views
+
+    app.register_blueprint(site.bp)
+    app.register_blueprint(catalogue_views.bp)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,1 @@
+"""The catalogue: opportunities, sectors, zones and the agencies behind them."""

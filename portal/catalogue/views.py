@@ -1,0 +1,179 @@
+"""Public catalogue pages: home, opportunities, sectors, zones, about."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, abort, current_app, g, render_template, request
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from portal.catalogue import content, search, vocabulary
+from portal.catalogue.models import Agency, Opportunity, Sector, Zone
+from portal.extensions import db
+
+bp = Blueprint("catalogue", __name__, url_prefix="/<lang:lang>", template_folder="templates")
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
+
+#: Bilateral trade between Pakistan and Kyrgyzstan, US dollars, and the agreed target.
+CORRIDOR = [
+    ("2022–23", 11_200_000, "actual"),
+    ("2024–25", 5_180_000, "actual"),
+    ("target", 100_000_000, "target"),
+]
+
+
+@bp.url_value_preprocessor
+def pull_language(endpoint, values):
+    g.lang = values.pop("lang")
+
+
+@bp.url_defaults
+def add_language(endpoint, values):
+    values.setdefault("lang", g.get("lang") or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def _valid_slug(slug: str) -> str:
+    if not _SLUG.match(slug):
+        abort(404)
+    return slug
+
+
+def _lookup_tables():
+    sectors = content.all_sectors()
+    zones = content.all_zones()
+    return sectors, zones
+
+
+@bp.get("/")
+def home():
+    """The front page: featured opportunities, sectors, zones and the corridor in figures."""
+    featured = search.with_texts(
+        select(Opportunity)
+        .where(Opportunity.state == "published", Opportunity.featured.is_(True))
+        .order_by(Opportunity.published_at.desc())
+        .limit(6),
+        g.lang,
+    )
+    featured = list(db.session.scalars(featured).unique())
+    sectors, zones = _lookup_tables()
+    counts = content.published_counts(Opportunity.sector_id)
+    return render_template(
+        "catalogue/home.html",
+        featured=featured,
+        sectors=sectors,
+        sectors_by_id={s.id: s for s in sectors},
+        sector_counts=counts,
+        zones=zones,
+        corridor=CORRIDOR,
+    )
+
+
+@bp.get("/opportunities")
+def opportunities():
+    """Search and filter published opportunities, with facet counts."""
+    sectors, zones = _lookup_tables()
+    filters = search.parse_filters(
+        request.args, {s.slug: s for s in sectors}, {z.slug: z for z in zones}
+    )
+    page = search.find(filters, g.lang, current_app.config["PAGE_SIZE"])
+    if page is None:
+        abort(404)
+    return render_template(
+        "catalogue/opportunities.html",
+        filters=filters,
+        page=page,
+        facets=search.facet_counts(filters),
+        sectors=sectors,
+        sectors_by_id={s.id: s for s in sectors},
+        zones=zones,
+    )
+
+
+@bp.get("/opportunities/<slug>")
+def opportunity(slug):
+    """One opportunity: its text, key facts and the way to enquire about it."""
+    statement = (
+        select(Opportunity)
+        .where(Opportunity.slug == _valid_slug(slug), Opportunity.state == "published")
+        .options(
+            selectinload(Opportunity.texts),
+            joinedload(Opportunity.sector).selectinload(Sector.texts),
+            joinedload(Opportunity.zone).selectinload(Zone.texts),
+            joinedload(Opportunity.agency).selectinload(Agency.texts),
+        )
+    )
+    item = db.session.scalar(statement)
+    if item is None:
+        abort(404)
+    return render_template("catalogue/opportunity.html", item=item)
+
+
+@bp.get("/sectors/<slug>")
+def sector(slug):
+    """One sector and its published opportunities."""
+    sectors, zones = _lookup_tables()
+    current = next((s for s in sectors if s.slug == _valid_slug(slug)), None)
+    if current is None:
+        abort(404)
+    filters = search.parse_filters(request.args, {}, {})
+    filters = search.Filters(sector=current.slug, sector_id=current.id, sort=filters.sort, page=filters.page)
+    page = search.find(filters, g.lang, current_app.config["PAGE_SIZE"])
+    if page is None:
+        abort(404)
+    return render_template("catalogue/sector.html", sector=current, page=page, filters=filters)
+
+
+@bp.get("/zones")
+def zones():
+    """All economic zones, technology parks and logistics centres, by country."""
+    return render_template(
+        "catalogue/zones.html",
+        zones=content.all_zones(),
+        zone_counts=content.published_counts(Opportunity.zone_id),
+    )
+
+
+@bp.get("/zones/<slug>")
+def zone(slug):
+    """One zone: what it offers and its published opportunities."""
+    statement = (
+        select(Zone)
+        .where(Zone.slug == _valid_slug(slug))
+        .options(selectinload(Zone.texts), joinedload(Zone.agency).selectinload(Agency.texts))
+    )
+    current = db.session.scalar(statement)
+    if current is None:
+        abort(404)
+    items = search.with_texts(
+        select(Opportunity)
+        .where(Opportunity.zone_id == current.id, Opportunity.state == "published")
+        .order_by(Opportunity.featured.desc(), Opportunity.published_at.desc()),
+        g.lang,
+    )
+    items = list(db.session.scalars(items).unique())
+    return render_template(
+        "catalogue/zone.html",
+        zone=current,
+        items=items,
+        sectors_by_id={s.id: s for s in content.all_sectors()},
+    )
+
+
+@bp.get("/about")
+def about():
+    """The two agencies and how enquiries are handled."""
+    return render_template("catalogue/about.html", agencies=content.all_agencies())
+
+
+@bp.record_once
+def register_template_helpers(state):
+    # Globals rather than a context processor, so imported macros see them too.
+    state.app.jinja_env.globals.update(
+        localized=content.localized,
+        markdown=content.markdown,
+        country_name=content.country_name,
+        vocabulary=vocabulary,
+        label=vocabulary.label,
+    )

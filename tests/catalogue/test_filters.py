@@ -1,0 +1,92 @@
+"""Filters, facet counts, sorting and pagination of the opportunity list."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from portal.extensions import db
+from tests.factories import make_opportunity, make_sector, make_zone
+
+
+@pytest.fixture
+def catalogue(app):
+    textiles = make_sector("textiles", {"en": "Textiles"})
+    energy = make_sector("energy", {"en": "Energy"})
+    rashakai = make_zone("rashakai", name="Rashakai SEZ")
+    naryn = make_zone("naryn-fez", country="KG", kind="fez", name="Naryn FEZ")
+    make_opportunity("pk-textile-small", sector=textiles, zone=rashakai, stage="ready",
+                     min_usd=500_000, max_usd=2_000_000, published_days_ago=3)
+    make_opportunity("pk-textile-large", sector=textiles, stage="concept",
+                     min_usd=40_000_000, max_usd=90_000_000, published_days_ago=1, featured=True)
+    make_opportunity("kg-energy", sector=energy, country="KG", zone=naryn, stage="feasibility",
+                     min_usd=100_000_000, max_usd=200_000_000, published_days_ago=2)
+    make_opportunity("kg-textile", sector=textiles, country="KG", stage="ready",
+                     min_usd=5_000_000, max_usd=8_000_000, published_days_ago=5)
+    db.session.commit()
+
+
+def listed(client, query: str = "") -> list[str]:
+    page = client.get("/en/opportunities?" + query).get_data(as_text=True)
+    return re.findall(r'href="/en/opportunities/([a-z0-9-]+)"', page)
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("sector=textiles", {"pk-textile-small", "pk-textile-large", "kg-textile"}),
+        ("country=kg", {"kg-energy", "kg-textile"}),
+        ("country=KG", {"kg-energy", "kg-textile"}),
+        ("zone=rashakai", {"pk-textile-small"}),
+        ("stage=ready", {"pk-textile-small", "kg-textile"}),
+        ("min_usd=50000000", {"pk-textile-large", "kg-energy"}),
+        ("max_usd=6000000", {"pk-textile-small", "kg-textile"}),
+        ("min_usd=3000000&max_usd=50000000", {"pk-textile-large", "kg-textile"}),
+        ("min_usd=50000000&max_usd=3000000", {"pk-textile-large", "kg-textile"}),  # swapped
+        ("sector=textiles&country=pk&stage=concept", {"pk-textile-large"}),
+    ],
+)
+def test_filters_narrow_the_list(client, catalogue, query, expected):
+    assert set(listed(client, query)) == expected
+
+
+def test_facet_counts_apply_the_other_filters(client, catalogue):
+    page = client.get("/en/opportunities?country=kg").get_data(as_text=True)
+    # Sector counts are within Kyrgyzstan; country counts ignore the country filter.
+    assert re.search(r'value="textiles"\s*>Textiles \(1\)', page)
+    assert re.search(r'value="energy"\s*>Energy \(1\)', page)
+    assert re.search(r'value="pk"\s*>Pakistan \(2\)', page)
+    assert re.search(r'value="kg" selected>Kyrgyzstan \(2\)', page)
+    assert re.search(r'value="ready"\s*>Ready for investment \(1\)', page)
+
+
+def test_sorting(client, catalogue):
+    assert listed(client)[0] == "pk-textile-large"  # featured first
+    assert listed(client, "sort=newest") == ["pk-textile-large", "kg-energy", "pk-textile-small", "kg-textile"]
+    assert listed(client, "sort=amount_asc")[0] == "pk-textile-small"
+    assert listed(client, "sort=amount_desc")[0] == "kg-energy"
+
+
+def test_pagination_keeps_filters(app, catalogue):
+    app.config["PAGE_SIZE"] = 2
+    client = app.test_client()
+    first = client.get("/en/opportunities?sector=textiles").get_data(as_text=True)
+    assert "3 opportunities found" in first
+    assert len(re.findall(r'class="card"', first)) == 2
+    assert 'href="/en/opportunities?sector=textiles&amp;page=2"' in first
+    second = client.get("/en/opportunities?sector=textiles&page=2").get_data(as_text=True)
+    assert len(re.findall(r'class="card"', second)) == 1
+    assert client.get("/en/opportunities?sector=textiles&page=3").status_code == 404
+
+
+def test_result_count_and_empty_result(client, catalogue):
+    page = client.get("/en/opportunities?country=kg&sector=energy&stage=ready").get_data(as_text=True)
+    assert "0 opportunities found" in page
+    assert "No opportunities match these filters" in page
+
+
+def test_filters_work_without_javascript(client, catalogue):
+    page = client.get("/en/opportunities").get_data(as_text=True)
+    assert 'method="get"' in page
+    assert "<script" not in page

@@ -1,0 +1,176 @@
+"""Fixtures: the app on SQLite and on a throwaway PostgreSQL cluster, and data factories.
+
+Every test that uses ``app`` runs once per database. The PostgreSQL cluster is
+started by the tests themselves; without PostgreSQL's programs those runs skip,
+and under CI (``CI=true``) such a skip is a failure.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
+
+from portal import create_app
+from portal.extensions import db
+
+ON_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def skip_or_fail(reason: str):
+    """Skip a test whose component is missing; under CI that is a failure."""
+    if ON_CI:
+        pytest.fail(f"{reason} (CI=true: this must not be skipped)")
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _pg_program(name: str) -> str | None:
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    return candidates[-1] if candidates else None
+
+
+class PostgresCluster:
+    """A PostgreSQL cluster in a temporary folder, run as an unprivileged user."""
+
+    def __init__(self):
+        self.initdb = _pg_program("initdb")
+        self.pg_ctl = _pg_program("pg_ctl")
+        if not (self.initdb and self.pg_ctl):
+            raise FileNotFoundError("PostgreSQL server programs (initdb, pg_ctl) are not installed")
+        self.as_root = os.geteuid() == 0
+        self.root = Path(tempfile.mkdtemp(prefix="pgt"))
+        self.port = free_port()
+
+    def _run(self, *args: str) -> None:
+        command = list(args)
+        if self.as_root:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("LANG", "LC_"))}
+        subprocess.run(command, check=True, cwd=self.root, env=env,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=60)
+
+    def start(self) -> str:
+        if self.as_root:
+            shutil.chown(self.root, "postgres")
+        data = str(self.root / "data")
+        self._run(self.initdb, "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8",
+                  "--locale=C.UTF-8", "--no-sync")
+        self._run(self.pg_ctl, "-D", data, "-w", "-l", str(self.root / "log"),
+                  "-o", f"-k {self.root} -p {self.port} -h 127.0.0.1 -F", "start")
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def stop(self) -> None:
+        try:
+            self._run(self.pg_ctl, "-D", str(self.root / "data"), "-m", "fast", "stop")
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    try:
+        cluster = PostgresCluster()
+    except FileNotFoundError as error:
+        skip_or_fail(str(error))
+    try:
+        url = cluster.start()
+    except (subprocess.CalledProcessError, OSError) as error:
+        detail = getattr(error, "stderr", b"") or b""
+        cluster.stop()
+        skip_or_fail(f"could not start PostgreSQL: {error} {detail.decode(errors='replace')}")
+    yield url
+    cluster.stop()
+
+
+def make_app(url: str, **config):
+    settings = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "test",
+        "SERVER_NAME": "portal.test",
+    }
+    settings.update(config)
+    return create_app(settings)
+
+
+def migrate_to_head(url: str) -> None:
+    from flask_migrate import upgrade
+
+    app = make_app(url)
+    with app.app_context():
+        upgrade()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request, tmp_path_factory):
+    """A migrated, empty database of each kind, shared by the tests of a session."""
+    if request.param == "sqlite":
+        url = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "portal.sqlite3")
+    else:
+        url = request.getfixturevalue("postgres_url")
+    migrate_to_head(url)
+    return url
+
+
+@pytest.fixture
+def app(database_url):
+    app = make_app(database_url)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def count_queries(app):
+    """Counts the SQL statements sent while the ``with`` block runs."""
+
+    class Counter:
+        def __init__(self):
+            self.statements: list[str] = []
+
+        def __enter__(self):
+            event.listen(db.engine, "before_cursor_execute", self._record)
+            return self
+
+        def __exit__(self, *exc):
+            event.remove(db.engine, "before_cursor_execute", self._record)
+
+        def _record(self, conn, cursor, statement, *args):
+            self.statements.append(statement)
+
+        def __len__(self):
+            return len(self.statements)
+
+    return Counter

@@ -1,0 +1,116 @@
+"""Small builders for catalogue rows; each fills what a test does not care about."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from itertools import count
+
+from portal.catalogue.models import (
+    Agency,
+    AgencyText,
+    Opportunity,
+    OpportunityText,
+    Sector,
+    SectorText,
+    Zone,
+    ZoneText,
+)
+from portal.extensions import db
+
+_numbers = count(1)
+
+LANGUAGES = ("en", "ur", "ru", "ky")
+
+
+def make_agency(code: str = "BOI", country: str = "PK") -> Agency:
+    existing = db.session.query(Agency).filter_by(code=code).one_or_none()
+    if existing:
+        return existing
+    names = {"BOI": "Board of Investment", "NIA": "National Investment Agency"}
+    agency = Agency(
+        code=code,
+        country=country,
+        website=f"https://{code.lower()}.example.org",
+        enquiry_email=f"{code.lower()}-enquiries@example.com",
+        texts={"en": AgencyText(lang="en", name=names.get(code, code), description="Helps investors.")},
+    )
+    db.session.add(agency)
+    db.session.flush()
+    return agency
+
+
+def make_sector(slug: str | None = None, names: dict[str, str] | None = None) -> Sector:
+    slug = slug or f"sector-{next(_numbers)}"
+    names = names or {"en": slug.replace("-", " ").title()}
+    sector = Sector(
+        slug=slug,
+        texts={lang: SectorText(lang=lang, name=name, description=f"About {name}.") for lang, name in names.items()},
+    )
+    db.session.add(sector)
+    db.session.flush()
+    return sector
+
+
+def make_zone(slug: str | None = None, country: str = "PK", name: str | None = None, **fields) -> Zone:
+    slug = slug or f"zone-{next(_numbers)}"
+    agency = make_agency("BOI", "PK") if country == "PK" else make_agency("NIA", "KG")
+    zone = Zone(
+        slug=slug,
+        country=country,
+        kind=fields.pop("kind", "sez"),
+        region=fields.pop("region", "pk-sindh" if country == "PK" else "kg-bishkek"),
+        agency=agency,
+        texts={
+            "en": ZoneText(
+                lang="en",
+                name=name or slug.replace("-", " ").title(),
+                summary="A zone.",
+                incentives="- Ten years without income tax",
+                utilities="- Power on site",
+                tax_regime="Exempt.",
+                operator="Zone company",
+            )
+        },
+        **fields,
+    )
+    db.session.add(zone)
+    db.session.flush()
+    return zone
+
+
+def make_opportunity(
+    slug: str | None = None,
+    *,
+    texts: dict[str, dict[str, str]] | None = None,
+    sector: Sector | None = None,
+    country: str = "PK",
+    zone: Zone | None = None,
+    state: str = "published",
+    published_days_ago: int = 1,
+    **fields,
+) -> Opportunity:
+    number = next(_numbers)
+    slug = slug or f"opportunity-{number}"
+    texts = texts or {"en": {"title": f"Opportunity {number}", "summary": "A summary.", "body": "A body."}}
+    agency = make_agency("BOI", "PK") if country == "PK" else make_agency("NIA", "KG")
+    published = datetime(2026, 11, 1) - timedelta(days=published_days_ago)
+    opportunity = Opportunity(
+        slug=slug,
+        sector=sector or make_sector(),
+        country=country,
+        region=fields.pop("region", "pk-punjab" if country == "PK" else "kg-chui"),
+        zone=zone,
+        agency=agency,
+        min_usd=fields.pop("min_usd", 1_000_000),
+        max_usd=fields.pop("max_usd", 5_000_000),
+        kind=fields.pop("kind", "greenfield"),
+        stage=fields.pop("stage", "ready"),
+        state=state,
+        published_at=published if state == "published" else None,
+        updated_at=published,
+        texts={lang: OpportunityText(lang=lang, **values) for lang, values in texts.items()},
+        **fields,
+    )
+    db.session.add(opportunity)
+    db.session.flush()
+    return opportunity

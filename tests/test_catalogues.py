@@ -1,0 +1,76 @@
+"""The committed message catalogues are complete: every message translated, none fuzzy."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).parents[1]
+TRANSLATIONS = ROOT / "translations"
+LANGUAGES = ["en", "ur", "ru", "ky"]
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def catalogue(lang: str, path: Path | None = None):
+    path = path or TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as f:
+        return read_po(f, locale=lang)
+
+
+def template():
+    with (TRANSLATIONS / "messages.pot").open("rb") as f:
+        return read_po(f)
+
+
+def problems(lang: str, path: Path | None = None) -> list[str]:
+    found = []
+    messages = catalogue(lang, path)
+    for message in messages:
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        if message.fuzzy:
+            found.append(f"fuzzy: {ids[0]!r}")
+        if not all(strings):
+            found.append(f"untranslated: {ids[0]!r}")
+        wanted = set(PLACEHOLDER.findall(" ".join(ids)))
+        for string in strings:
+            if set(PLACEHOLDER.findall(string)) - wanted:
+                found.append(f"unknown placeholder in {ids[0]!r}: {string!r}")
+        if lang != "en" and any(s == ids[0] for s in strings) and re.search(r"[a-z]{4}", ids[0]):
+            found.append(f"copied from English: {ids[0]!r}")
+    return found
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_catalogue_is_complete(lang):
+    assert problems(lang) == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_catalogue_has_every_extracted_message(lang):
+    wanted = {m.id if isinstance(m.id, str) else m.id[0] for m in template() if m.id}
+    present = {m.id if isinstance(m.id, str) else m.id[0] for m in catalogue(lang) if m.id}
+    assert wanted - present == set()
+
+
+def test_problems_finds_untranslated_fuzzy_and_copied(tmp_path):
+    """The check above can fail: gaps, fuzzy entries and English copies are reported."""
+    po = tmp_path / "messages.po"
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+        'msgid "Sectors"\nmsgstr ""\n\n'
+        '#, fuzzy\nmsgid "Economic zones"\nmsgstr "Зоны"\n\n'
+        'msgid "Opportunities"\nmsgstr "Opportunities"\n',
+        encoding="utf-8",
+    )
+    found = problems("ru", po)
+    assert found == [
+        "untranslated: 'Sectors'",
+        "fuzzy: 'Economic zones'",
+        "copied from English: 'Opportunities'",
+    ]

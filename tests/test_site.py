@@ -1,0 +1,40 @@
+"""The health check and the error pages."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.exc import OperationalError
+
+from portal.extensions import db
+
+
+def test_healthz_answers_when_the_database_does(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": True}
+
+
+def test_healthz_reports_an_unreachable_database(tmp_path):
+    from tests.conftest import make_app
+
+    app = make_app(f"sqlite:///{tmp_path}/missing/dir/db.sqlite3")
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["database"] is False
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize("lang, words", [("en", "Something went wrong"), ("ru", "Что-то пошло не так")])
+def test_server_error_page_is_localized(app, lang, words):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.get("/<lang:lang>/boom")
+    def boom(lang):
+        raise OperationalError("SELECT 1", {}, Exception("database went away"))
+
+    response = app.test_client().get(f"/{lang}/boom")
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert words in page
+    assert "database went away" not in page
