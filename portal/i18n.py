@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from babel import Locale
@@ -12,10 +13,15 @@ from werkzeug.routing import BaseConverter, ValidationError
 
 
 class LanguageConverter(BaseConverter):
-    """Matches only configured language codes, so `/favicon.ico` is not a language."""
+    """Matches only configured language codes, so `/favicon.ico` is not a language.
+
+    ``init_app`` makes a subclass whose regex lists the app's languages.
+    """
+
+    languages: tuple[str, ...] = ()
 
     def to_python(self, value: str) -> str:
-        if value not in current_app.config["LANGUAGES"]:
+        if value not in self.languages:
             raise ValidationError()
         return value
 
@@ -79,7 +85,12 @@ def format_day(value: date | datetime | None, fmt: str = "medium") -> str:
 
 
 def init_app(app) -> None:
-    app.url_map.converters["lang"] = LanguageConverter
+    languages = tuple(app.config["LANGUAGES"])
+    app.url_map.converters["lang"] = type(
+        "AppLanguageConverter",
+        (LanguageConverter,),
+        {"languages": languages, "regex": "|".join(re.escape(code) for code in languages)},
+    )
     app.jinja_env.globals.update(
         text_direction=text_direction,
         language_name=language_name,

@@ -25,7 +25,7 @@ def test_healthz_reports_an_unreachable_database(tmp_path):
         db.engine.dispose()
 
 
-@pytest.mark.parametrize("lang, words", [("en", "Something went wrong"), ("ru", "Что-то пошло не так")])
+@pytest.mark.parametrize("lang, words", [("en", "Something went wrong"), ("ru", "На нашей стороне произошла ошибка")])
 def test_server_error_page_is_localized(app, lang, words):
     app.config["PROPAGATE_EXCEPTIONS"] = False
 

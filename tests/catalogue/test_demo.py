@@ -1,0 +1,84 @@
+"""`flask --app portal seed --demo` loads a sample catalogue that looks real and says it is a sample."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.catalogue.models import Agency, Opportunity, OpportunityText, Sector, Zone, ZoneText
+from portal.extensions import db
+
+LANGUAGES = {"en", "ur", "ru", "ky"}
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+@pytest.fixture
+def seeded(runner):
+    result = runner.invoke(args=["seed", "--demo"])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_demo_catalogue_is_big_enough(seeded):
+    assert {a.code: a.enquiry_email for a in db.session.scalars(select(Agency))} == {
+        "BOI": "boi-enquiries@example.com",
+        "NIA": "nia-enquiries@example.com",
+    }
+    assert count(Sector) >= 8
+    assert count(Zone) >= 10
+    assert count(Opportunity) >= 40
+    by_country = dict(db.session.execute(select(Opportunity.country, func.count()).group_by(Opportunity.country)).all())
+    assert by_country["PK"] >= 15 and by_country["KG"] >= 15
+
+
+def test_demo_zones_are_named_after_real_ones(seeded):
+    names = set(db.session.scalars(select(ZoneText.name).where(ZoneText.lang == "en")))
+    for real in ("Rashakai", "Dhabeji", "Allama Iqbal", "Bostan", "Moqpondass", "Bishkek", "Naryn",
+                 "Karakol", "Maimak", "Leilek", "High Technology Park", "At-Bashi"):
+        assert any(real in name for name in names), real
+
+
+def test_every_demo_text_is_in_all_four_languages(seeded):
+    for model in (Agency, Sector, Zone, Opportunity):
+        for item in db.session.scalars(select(model)):
+            assert set(item.texts) == LANGUAGES, (model.__name__, item.id)
+    empty = db.session.scalar(
+        select(func.count()).select_from(OpportunityText).where(
+            (OpportunityText.title == "") | (OpportunityText.summary == "") | (OpportunityText.body == "")
+        )
+    )
+    assert empty == 0
+
+
+def test_demo_is_published_and_marked_as_sample(seeded, client):
+    assert db.session.scalar(select(func.count()).where(Opportunity.is_sample.is_(False))) == 0
+    assert db.session.scalar(select(func.count()).where(Opportunity.state != "published")) == 0
+    slug = db.session.scalar(select(Opportunity.slug).limit(1))
+    page = client.get(f"/en/opportunities/{slug}").get_data(as_text=True)
+    assert "Sample" in page
+
+
+def test_seeding_twice_changes_nothing(seeded, runner):
+    before = {model: count(model) for model in (Agency, Sector, Zone, Opportunity, OpportunityText)}
+    again = runner.invoke(args=["seed", "--demo"])
+    assert again.exit_code == 0
+    assert "0 opportunities added" in again.output
+    assert {model: count(model) for model in before} == before
+
+
+def test_if_empty_leaves_a_catalogue_alone(seeded, runner):
+    result = runner.invoke(args=["seed", "--demo", "--if-empty"])
+    assert "not empty" in result.output
+
+
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+def test_demo_pages_render_in_every_language(seeded, client, lang):
+    slug = db.session.scalar(select(Opportunity.slug).limit(1))
+    for path in ("/", "/opportunities", f"/opportunities/{slug}", "/zones", "/zones/naryn-fez",
+                 "/sectors/textiles", "/about", "/opportunities?q=textile"):
+        response = client.get(f"/{lang}{path}")
+        assert response.status_code == 200, path
+        assert 'class="notice"' not in response.get_data(as_text=True)
