@@ -23,9 +23,13 @@ install: $(VENV)/.installed translations
 translations: $(VENV)/.installed
 	$(BIN)/pybabel -q compile -d translations
 
+# Mail is printed by the worker rather than sent: `make run` needs no mail server.
+run: export MAIL_BACKEND ?= console
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed --demo --if-empty
+	$(FLASK) outbox deliver --loop --sleep 5 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install

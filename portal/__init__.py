@@ -7,7 +7,7 @@ import os
 from flask import Flask
 
 from portal import config, i18n
-from portal.extensions import babel, csrf, db, migrate
+from portal import extensions as ext
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -17,16 +17,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
-    db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(app.root_path, os.pardir, "migrations"))
-    babel.init_app(app, locale_selector=i18n.select_locale)
-    csrf.init_app(app)
+    ext.db.init_app(app)
+    ext.migrate.init_app(app, ext.db, directory=os.path.join(app.root_path, os.pardir, "migrations"))
+    ext.babel.init_app(app, locale_selector=i18n.select_locale)
+    ext.csrf.init_app(app)
+    ext.mail.init_app(app)
+    ext.limiter.init_app(app)
     i18n.init_app(app)
 
     from portal import cli, site
     from portal.catalogue import views as catalogue_views
+    from portal.enquiries import views as enquiry_views
 
     app.register_blueprint(site.bp)
     app.register_blueprint(catalogue_views.bp)
+    app.register_blueprint(enquiry_views.bp)
     cli.init_app(app)
     return app

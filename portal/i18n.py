@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from babel import Locale
 from babel.numbers import format_compact_currency
-from flask import current_app, g, request, url_for
+from flask import Blueprint, current_app, g, request, url_for
 from flask_babel import format_date, format_decimal, get_locale
 from werkzeug.routing import BaseConverter, ValidationError
 
@@ -26,15 +26,38 @@ class LanguageConverter(BaseConverter):
         return value
 
 
+def language_blueprint(name: str, import_name: str, **options) -> Blueprint:
+    """A blueprint whose routes live under ``/<lang>/``; the language goes to ``g.lang``."""
+    bp = Blueprint(name, import_name, url_prefix="/<lang:lang>", **options)
+
+    @bp.url_value_preprocessor
+    def pull_language(endpoint, values):
+        g.lang = values.pop("lang")
+
+    @bp.url_defaults
+    def add_language(endpoint, values):
+        values.setdefault("lang", g.get("lang") or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+    return bp
+
+
 def select_locale() -> str:
     """The page's language: from the URL, else the default (staff pages come later)."""
     return getattr(g, "lang", None) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def best_language() -> str:
-    """The configured language that best matches the browser's Accept-Language."""
+    """The configured language that best matches the browser's Accept-Language.
+
+    Matches on the primary subtag in the browser's order of preference, so
+    "ur-PK,en;q=0.9" gives Urdu rather than the exact match "en".
+    """
     languages = current_app.config["LANGUAGES"]
-    return request.accept_languages.best_match(languages) or languages[0]
+    for tag, quality in request.accept_languages:
+        primary = tag.replace("_", "-").split("-", 1)[0].lower()
+        if quality > 0 and primary in languages:
+            return primary
+    return languages[0]
 
 
 def current_language() -> str:
@@ -54,10 +77,11 @@ def language_url(lang: str, external: bool = False) -> str:
     """This page, with its query, in another language; the home page where that is not possible."""
     rule = request.url_rule
     if rule is not None and "lang" in rule.arguments and request.routing_exception is None:
-        args = request.args.to_dict(flat=False)
-        args.update(request.view_args or {})
-        args["lang"] = lang
-        return url_for(request.endpoint, _external=external, **args)
+        # Only the path's own arguments go through url_for; the query is copied
+        # as it came, so keys like "_external" in it cannot steer url_for.
+        url = url_for(request.endpoint, _external=external, **{**(request.view_args or {}), "lang": lang})
+        query = request.query_string.decode("latin-1")
+        return f"{url}?{query}" if query else url
     return url_for("catalogue.home", lang=lang, _external=external)
 
 
@@ -74,8 +98,8 @@ def format_usd_range(low: int | None, high: int | None) -> str:
     return format_usd(low if low is not None else high)
 
 
-def format_number(value) -> str:
-    return format_decimal(value)
+def format_number(value, pattern: str | None = None) -> str:
+    return format_decimal(value, format=pattern)
 
 
 def format_day(value: date | datetime | None, fmt: str = "medium") -> str:
@@ -84,7 +108,15 @@ def format_day(value: date | datetime | None, fmt: str = "medium") -> str:
     return format_date(value, fmt)
 
 
+def _forget_cached_locale() -> None:
+    # Flask-Babel caches the locale on ``g``, which belongs to the app context;
+    # when a context outlives one request (tests, CLI) the next request must
+    # choose its own language again.
+    g.pop("_flask_babel", None)
+
+
 def init_app(app) -> None:
+    app.before_request(_forget_cached_locale)
     languages = tuple(app.config["LANGUAGES"])
     app.url_map.converters["lang"] = type(
         "AppLanguageConverter",
@@ -96,6 +128,7 @@ def init_app(app) -> None:
         language_name=language_name,
         current_language=current_language,
         language_url=language_url,
+        aria=aria,
     )
     app.jinja_env.filters.update(
         usd=format_usd,
@@ -103,3 +136,18 @@ def init_app(app) -> None:
         day=format_day,
     )
     app.jinja_env.globals["usd_range"] = format_usd_range
+
+
+def aria(field, hint=None) -> dict:
+    """Attributes that tie a form field to its hint and its errors for screen readers."""
+    ids = []
+    if hint:
+        ids.append(f"{field.id}-hint")
+    if field.errors:
+        ids.append(f"{field.id}-error")
+    attributes = {}
+    if ids:
+        attributes["aria-describedby"] = " ".join(ids)
+    if field.errors:
+        attributes["aria-invalid"] = "true"
+    return attributes

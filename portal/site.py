@@ -18,7 +18,9 @@ log = logging.getLogger(__name__)
 @bp.get("/")
 def root():
     """Send the visitor to the home page in the language their browser prefers."""
-    return redirect(url_for("catalogue.home", lang=best_language()), code=302)
+    response = redirect(url_for("catalogue.home", lang=best_language()), code=302)
+    response.vary.add("Accept-Language")
+    return response
 
 
 @bp.get("/healthz")
@@ -64,6 +66,11 @@ def method_not_allowed(error):
 @bp.app_errorhandler(413)
 def too_large(error):
     return _error_page(error, 413)
+
+
+@bp.app_errorhandler(429)
+def too_many_requests(error):
+    return _error_page(error, 429)
 
 
 @bp.app_errorhandler(500)

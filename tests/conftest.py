@@ -7,6 +7,7 @@ and under CI (``CI=true``) such a skip is a failure.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -104,6 +105,8 @@ def make_app(url: str, **config):
         "SQLALCHEMY_DATABASE_URI": url,
         "SECRET_KEY": "test",
         "SERVER_NAME": "portal.test",
+        "RATELIMIT_ENABLED": False,
+        "MAIL_BACKEND": "locmem",
     }
     settings.update(config)
     return create_app(settings)
@@ -131,15 +134,43 @@ def database_url(request, tmp_path_factory):
 
 
 @pytest.fixture
-def app(database_url):
-    app = make_app(database_url)
+def app_config() -> dict:
+    """Settings a test module wants on top of the test defaults; override to change."""
+    return {}
+
+
+@contextlib.contextmanager
+def running_app(url: str, **config):
+    """An app in its context on a migrated database, emptied again afterwards."""
+    app = make_app(url, **config)
     with app.app_context():
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            with db.engine.begin() as connection:
+                for table in reversed(db.metadata.sorted_tables):
+                    connection.execute(table.delete())
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_url, app_config):
+    with running_app(database_url, **app_config) as app:
         yield app
-        db.session.remove()
-        with db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
-                connection.execute(table.delete())
-        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_database(postgres_url):
+    """The PostgreSQL database, migrated, for tests that only make sense there (concurrency)."""
+    migrate_to_head(postgres_url)
+    return postgres_url
+
+
+@pytest.fixture
+def pg_app(postgres_database, app_config):
+    with running_app(postgres_database, **app_config) as app:
+        yield app
 
 
 @pytest.fixture

@@ -23,12 +23,25 @@ LANGUAGES = ["en", "ur", "ru", "ky"]
         ("de-DE,de;q=0.9", "/en/"),
         ("", "/en/"),
         ("fr;q=0.9, ky;q=0.5", "/ky/"),
+        ("ur-PK,en;q=0.9", "/ur/"),
+        ("ru-RU,en-US;q=0.9,en;q=0.8", "/ru/"),
+        ("ky-KG,*;q=0.1", "/ky/"),
+        ("en;q=0, ru;q=0.2", "/ru/"),
     ],
 )
 def test_root_redirects_by_accept_language(client, accept, expected):
     response = client.get("/", headers={"Accept-Language": accept})
     assert response.status_code == 302
     assert response.headers["Location"].endswith(expected)
+    assert "Accept-Language" in response.headers["Vary"]
+
+
+@pytest.mark.parametrize("key", ["_external", "_scheme", "endpoint", "_anchor", "_method", "lang", "values"])
+def test_odd_query_keys_do_not_break_the_switcher(client, key):
+    response = client.get(f"/ru/opportunities?{key}=x&q=denim")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert f'href="/ky/opportunities?{key}=x&amp;q=denim"' in page
 
 
 @pytest.mark.parametrize("lang, direction", [("en", "ltr"), ("ur", "rtl"), ("ru", "ltr"), ("ky", "ltr")])

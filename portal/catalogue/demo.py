@@ -52,6 +52,7 @@ def load() -> dict[str, int]:
                 website=record["website"],
                 enquiry_email=record["enquiry_email"],
                 reply_days=record["reply_days"],
+                notification_language=record.get("notification_language", "en"),
                 texts=_texts(AgencyText, record),
             )
             db.session.add(agency)

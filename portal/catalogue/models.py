@@ -51,6 +51,8 @@ class Agency(Translated, db.Model):
     enquiry_email: Mapped[str] = mapped_column(String(300))
     #: working days within which the agency promises a reply
     reply_days: Mapped[int] = mapped_column(default=5)
+    #: language of the enquiry notifications its staff receive
+    notification_language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
 
     texts: Mapped[dict[str, AgencyText]] = relationship(
         collection_class=attribute_keyed_dict("lang"), cascade="all, delete-orphan"

@@ -165,9 +165,9 @@ def _ordering(sort: str) -> list:
     if sort == "newest":
         return newest
     if sort == "amount_asc":
-        return [Opportunity.min_usd.asc(), Opportunity.id.asc()]
+        return [Opportunity.min_usd.asc().nulls_last(), Opportunity.id.asc()]
     if sort == "amount_desc":
-        return [Opportunity.max_usd.desc(), Opportunity.id.desc()]
+        return [Opportunity.max_usd.desc().nulls_last(), Opportunity.id.desc()]
     return [Opportunity.featured.desc(), *newest]
 
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, current_app, g, render_template, request
+from flask import abort, current_app, g, render_template, request
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.catalogue import content, search, vocabulary
 from portal.catalogue.models import Agency, Opportunity, Sector, Zone
 from portal.extensions import db
+from portal.i18n import language_blueprint
 
-bp = Blueprint("catalogue", __name__, url_prefix="/<lang:lang>", template_folder="templates")
+bp = language_blueprint("catalogue", __name__, template_folder="templates")
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
 
@@ -22,16 +23,6 @@ CORRIDOR = [
     ("2024–25", 5_180_000, "actual"),
     ("target", 100_000_000, "target"),
 ]
-
-
-@bp.url_value_preprocessor
-def pull_language(endpoint, values):
-    g.lang = values.pop("lang")
-
-
-@bp.url_defaults
-def add_language(endpoint, values):
-    values.setdefault("lang", g.get("lang") or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def _valid_slug(slug: str) -> str:

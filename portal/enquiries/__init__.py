@@ -1,0 +1,1 @@
+"""Investor enquiries: the form, routing to BOI or NIA, reference numbers, status lookup."""

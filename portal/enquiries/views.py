@@ -1,0 +1,133 @@
+"""The enquiry form, its confirmation, and the status lookup."""
+
+from __future__ import annotations
+
+import re
+
+from flask import abort, current_app, g, redirect, render_template, request, session, url_for
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from portal.catalogue.models import Agency, Opportunity
+from portal.enquiries import routing
+from portal.enquiries.forms import (
+    INVESTOR_TYPE_LABELS,
+    STATUS_LABELS,
+    TICKET_SIZE_LABELS,
+    EnquiryForm,
+    StatusForm,
+)
+from portal.enquiries.models import Enquiry
+from portal.extensions import db, limiter
+from portal.i18n import language_blueprint
+
+bp = language_blueprint("enquiries", __name__, template_folder="templates")
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
+_SENT = "sent_enquiries"
+
+
+def _opportunity(slug: str | None) -> Opportunity | None:
+    """The published opportunity the enquiry is about; 404 for an unknown one."""
+    if not slug:
+        return None
+    if not _SLUG.match(slug):
+        abort(404)
+    opportunity = db.session.scalar(
+        select(Opportunity)
+        .where(Opportunity.slug == slug, Opportunity.state == "published")
+        .options(joinedload(Opportunity.agency).selectinload(Agency.texts), joinedload(Opportunity.texts))
+    )
+    if opportunity is None:
+        abort(404)
+    return opportunity
+
+
+@bp.route("/enquire", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["ENQUIRY_RATE_LIMIT"], methods=["POST"])
+def enquire():
+    """Send an enquiry to the agency that can act on it."""
+    opportunity = _opportunity(request.args.get("opportunity", type=str))
+    form = EnquiryForm(general=opportunity is None)
+    if request.method == "GET":
+        form.reply_language.data = g.lang
+        form.country.data = form.country.data or ""
+    status = 200
+    if form.validate_on_submit():
+        if form.website.data:
+            # Only automated senders fill the hidden field; nothing is stored or sent.
+            form.form_errors.append("honeypot")
+            status = 400
+        else:
+            enquiries = routing.submit(
+                routing.Submission(
+                    name=form.name.data,
+                    organisation=form.organisation.data or "",
+                    email=form.email.data,
+                    phone=form.phone.data or "",
+                    country=form.country.data,
+                    investor_type=form.investor_type.data,
+                    ticket_size=form.ticket_size.data,
+                    message=form.message.data,
+                    reply_language=form.reply_language.data,
+                    language=g.lang,
+                    destination=form.destination.data if form.general else "both",
+                    opportunity=opportunity,
+                )
+            )
+            session[_SENT] = [e.reference for e in enquiries]
+            return redirect(url_for(".sent"), code=303)
+    elif request.method == "POST":
+        status = 400
+    return render_template("enquiries/form.html", form=form, opportunity=opportunity), status
+
+
+@bp.get("/enquire/sent")
+def sent():
+    """Confirmation: the reference numbers and the promised reply dates."""
+    references = session.get(_SENT) or []
+    if not isinstance(references, list) or not references:
+        return redirect(url_for(".enquire"))
+    enquiries = list(
+        db.session.scalars(
+            select(Enquiry)
+            .where(Enquiry.reference.in_([str(r) for r in references[:2]]))
+            .options(joinedload(Enquiry.agency).selectinload(Agency.texts))
+            .order_by(Enquiry.id)
+        )
+    )
+    if not enquiries:
+        return redirect(url_for(".enquire"))
+    return render_template("enquiries/sent.html", enquiries=enquiries)
+
+
+@bp.route("/enquiries/status", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["STATUS_RATE_LIMIT"], methods=["POST"])
+def status():
+    """Look up an enquiry's status by its reference number and the e-mail address used."""
+    form = StatusForm()
+    enquiry = None
+    not_found = False
+    code = 200
+    if form.validate_on_submit():
+        enquiry = db.session.scalar(
+            select(Enquiry)
+            .where(Enquiry.reference == form.reference.data,
+                   func.lower(Enquiry.email) == form.email.data.lower(),
+                   Enquiry.anonymised_at.is_(None))
+            .options(joinedload(Enquiry.agency).selectinload(Agency.texts))
+        )
+        # A wrong pair and a missing reference get the same answer.
+        not_found = enquiry is None
+    elif request.method == "POST":
+        code = 400
+    return render_template("enquiries/status.html", form=form, enquiry=enquiry, not_found=not_found), code
+
+
+@bp.record_once
+def register_template_helpers(state):
+    state.app.jinja_env.globals.update(
+        status_label=lambda code: str(STATUS_LABELS.get(code, code)),
+        investor_type_label=lambda code: str(INVESTOR_TYPE_LABELS.get(code, code)),
+        ticket_size_label=lambda code: str(TICKET_SIZE_LABELS.get(code, code)),
+    )

@@ -1,0 +1,1 @@
+"""Outgoing mail: the transactional outbox and its delivery worker."""

@@ -1,0 +1,140 @@
+"""The delivery worker: sends what is due from the outbox, retrying with backoff.
+
+Workers claim messages with one UPDATE (on PostgreSQL over rows locked with
+FOR UPDATE SKIP LOCKED; SQLite lets one writer in at a time), so two workers
+running at once never send the same message. A claim lapses after a while,
+so a worker that died mid-batch does not strand its messages.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_mailman import EmailMultiAlternatives
+from sqlalchemy import or_, select, update
+
+from portal.catalogue.models import utcnow
+from portal.extensions import db, mail
+from portal.mail.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+CLAIM_FOR = timedelta(minutes=10)
+BATCH = 20
+LONGEST_WAIT = timedelta(hours=6)
+
+
+@dataclass
+class Report:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.sent} sent, {self.retrying} to retry, {self.failed} failed for good"
+
+
+def _due(now: datetime):
+    return (
+        OutboxMessage.sent_at.is_(None),
+        OutboxMessage.failed_at.is_(None),
+        OutboxMessage.next_attempt_at <= now,
+        or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+    )
+
+
+def claim(now: datetime, limit: int = BATCH) -> list[OutboxMessage]:
+    """Mark up to ``limit`` due messages as ours for a while, and return them."""
+    candidates = select(OutboxMessage.id).where(*_due(now)).order_by(OutboxMessage.next_attempt_at).limit(limit)
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Rows another worker is claiming right now are skipped, not waited for.
+        candidates = candidates.with_for_update(skip_locked=True)
+    ids = list(db.session.scalars(candidates))
+    if not ids:
+        db.session.commit()
+        return []
+    token = uuid.uuid4().hex
+    # The conditions are checked again as the rows are written, so a message
+    # another worker claimed in between is not taken.
+    claimed = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids), *_due(now))
+        .values(claimed_until=now + CLAIM_FOR, claimed_by=token)
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    ).scalars().all()
+    db.session.commit()
+    if not claimed:
+        return []
+    return list(
+        db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.id.in_(claimed)).order_by(OutboxMessage.id)
+        )
+    )
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next attempt: the base delay, doubled after each failure."""
+    base = current_app.config["OUTBOX_RETRY_SECONDS"]
+    return min(timedelta(seconds=base * 2 ** (attempts - 1)), LONGEST_WAIT)
+
+
+def _email(message: OutboxMessage, connection) -> EmailMultiAlternatives:
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.text_body,
+        to=[message.recipient],
+        reply_to=[message.reply_to] if message.reply_to else None,
+        headers={"X-Portal-Message": str(message.id), "Content-Language": message.lang},
+        connection=connection,
+    )
+    email.attach_alternative(message.html_body, "text/html")
+    return email
+
+
+def deliver_due(now: datetime | None = None) -> Report:
+    """Send every message that is due now; record failures for a later attempt."""
+    report = Report()
+    max_attempts = current_app.config["OUTBOX_MAX_ATTEMPTS"]
+    while True:
+        now = now or utcnow()
+        messages = claim(now)
+        if not messages:
+            return report
+        connection = mail.get_connection(fail_silently=False)
+        try:
+            for message in messages:
+                try:
+                    _email(message, connection).send()
+                except (smtplib.SMTPException, OSError) as error:
+                    # OSError covers a refused or timed-out connection (the server is down).
+                    message.attempts += 1
+                    message.last_error = f"{type(error).__name__}: {error}"[:2000]
+                    message.claimed_until = None
+                    if message.attempts >= max_attempts:
+                        message.failed_at = utcnow()
+                        report.failed += 1
+                        log.error("outbox message %s failed for good: %s", message.id, message.last_error)
+                    else:
+                        message.next_attempt_at = utcnow() + backoff(message.attempts)
+                        report.retrying += 1
+                        log.warning("outbox message %s not sent (attempt %s): %s",
+                                    message.id, message.attempts, message.last_error)
+                else:
+                    message.attempts += 1
+                    message.sent_at = utcnow()
+                    message.claimed_until = None
+                    message.last_error = None
+                    report.sent += 1
+                db.session.commit()
+        finally:
+            try:
+                connection.close()
+            except (smtplib.SMTPException, OSError):
+                pass
+        now = None

@@ -1,0 +1,116 @@
+"""Investors check their enquiry's status; personal data goes after the retention period."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from portal.catalogue.models import utcnow
+from portal.enquiries.models import Enquiry
+from portal.extensions import db
+from portal.mail.models import OutboxMessage
+from tests.conftest import make_app
+from tests.enquiries.conftest import csrf_token, send_enquiry
+
+NOT_FOUND = "We could not find an enquiry with this reference number and e-mail address"
+
+
+def look_up(client, reference, email, lang="en"):
+    form = client.get(f"/{lang}/enquiries/status").get_data(as_text=True)
+    return client.post(f"/{lang}/enquiries/status",
+                       data={"reference": reference, "email": email, "csrf_token": csrf_token(form)})
+
+
+@pytest.fixture
+def enquiry(client, agencies):
+    send_enquiry(client, destination="pk")
+    return db.session.scalar(select(Enquiry))
+
+
+def test_status_shows_state_and_dates(client, enquiry):
+    enquiry.status = "answered"
+    db.session.commit()
+    page = look_up(client, enquiry.reference.lower(), "AIGERIM@example.net").get_data(as_text=True)
+    assert enquiry.reference in page
+    assert "Answered" in page
+    assert f'datetime="{enquiry.reply_by.isoformat()}"' in page
+
+
+def test_status_is_in_the_page_language(client, enquiry):
+    page = look_up(client, enquiry.reference, "aigerim@example.net", "ru").get_data(as_text=True)
+    assert '<html lang="ru"' in page
+    assert enquiry.reference in page
+    assert "Received, not yet handled" not in page
+
+
+@pytest.mark.parametrize(
+    "reference, email",
+    [
+        ("PK-2026-99999", "aigerim@example.net"),  # no such reference
+        (None, "someone-else@example.net"),  # right reference, wrong e-mail
+        ("' OR 1=1 --", "aigerim@example.net"),
+    ],
+)
+def test_a_wrong_pair_reveals_nothing(client, enquiry, reference, email):
+    response = look_up(client, reference or enquiry.reference, email)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert NOT_FOUND in page
+    assert "Aigerim" not in page and 'class="receipt"' not in page
+
+
+def test_status_lookup_is_rate_limited(database_url, agencies):
+    app = make_app(database_url, RATELIMIT_ENABLED=True, STATUS_RATE_LIMIT="3 per minute")
+    with app.app_context():
+        client = app.test_client()
+        codes = [look_up(client, "PK-2026-00001", "x@example.net", "ur").status_code for _ in range(4)]
+        page = client.post("/ur/enquiries/status").get_data(as_text=True)
+        db.session.remove()
+        db.engine.dispose()
+    assert codes == [200, 200, 200, 429]
+    assert 'lang="ur" dir="rtl"' in page
+
+
+def test_enquiry_form_is_rate_limited_per_address(database_url, agencies):
+    app = make_app(database_url, RATELIMIT_ENABLED=True, ENQUIRY_RATE_LIMIT="2 per minute")
+    with app.app_context():
+        client = app.test_client()
+        codes = [send_enquiry(client, destination="pk").status_code for _ in range(3)]
+        other = app.test_client()
+        form = other.get("/en/enquire", environ_base={"REMOTE_ADDR": "10.9.8.7"})
+        db.session.remove()
+        db.engine.dispose()
+    assert codes == [303, 303, 429]
+    assert form.status_code == 200  # reading the form is never limited
+
+
+def test_purge_anonymises_old_closed_enquiries_only(app, client, runner, agencies):
+    for destination in ("pk", "kg", "pk"):
+        send_enquiry(client, destination=destination)
+    old_closed, recent_closed, old_open = db.session.scalars(select(Enquiry).order_by(Enquiry.id)).all()
+    long_ago = utcnow() - timedelta(days=400)
+    old_closed.status, old_closed.closed_at = "closed", long_ago
+    recent_closed.status, recent_closed.closed_at = "closed", utcnow() - timedelta(days=10)
+    old_open.status, old_open.updated_at = "in_progress", long_ago
+    db.session.commit()
+
+    result = runner.invoke(args=["enquiries", "purge", "--older-than", "365"])
+    assert result.exit_code == 0
+    assert "1 enquiries anonymised" in result.output
+    db.session.expire_all()
+    assert (old_closed.name, old_closed.email, old_closed.message, old_closed.phone) == ("", "", "", "")
+    assert old_closed.anonymised_at is not None
+    assert (old_closed.country, old_closed.investor_type, old_closed.agency.code) == ("KZ", "fund", "BOI")
+    assert recent_closed.name == "Aigerim Sadykova" and old_open.name == "Aigerim Sadykova"
+    mails = db.session.scalars(select(OutboxMessage).where(OutboxMessage.enquiry_id == old_closed.id)).all()
+    assert mails and all("Aigerim" not in m.text_body + m.html_body for m in mails)
+    assert all(m.failed_at is not None for m in mails)  # unsent copies are never sent empty
+    # An anonymised enquiry cannot be looked up any more.
+    assert NOT_FOUND in look_up(client, old_closed.reference, "aigerim@example.net").get_data(as_text=True)
+
+
+def test_purge_needs_a_positive_number_of_days(runner):
+    assert runner.invoke(args=["enquiries", "purge", "--older-than", "0"]).exit_code != 0
+    assert runner.invoke(args=["enquiries", "purge"]).exit_code != 0
