@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 import click
@@ -46,7 +47,16 @@ def deliver(loop: bool, sleep: float) -> None:
     from portal.mail.delivery import deliver_due
 
     while True:
-        report = deliver_due()
+        try:
+            report = deliver_due()
+        except Exception:
+            if not loop:
+                raise
+            # Keep the worker alive (the database may be restarting); try again next round.
+            db.session.rollback()
+            logging.getLogger(__name__).exception("outbox delivery round failed")
+            time.sleep(sleep)
+            continue
         if report.sent or report.retrying or report.failed or not loop:
             click.echo(str(report))
         if not loop:

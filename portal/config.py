@@ -22,6 +22,8 @@ def from_environment(instance_path: str) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "BABEL_TRANSLATION_DIRECTORIES": "../translations",
         "WTF_I18N_ENABLED": False,
+        #: proxies in front of the app whose X-Forwarded-* headers are trusted (0: none)
+        "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", "0")),
         "PAGE_SIZE": int(os.environ.get("PAGE_SIZE", "12")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(256 * 1024))),
         "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "smtp"),
@@ -40,6 +42,14 @@ def from_environment(instance_path: str) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         "ENQUIRY_RATE_LIMIT": os.environ.get("ENQUIRY_RATE_LIMIT", "5 per minute; 30 per day"),
         "STATUS_RATE_LIMIT": os.environ.get("STATUS_RATE_LIMIT", "10 per minute; 50 per day"),
+        #: werkzeug's name of the password hash; scrypt unless a test wants speed
+        "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
+        "STAFF_IDLE_MINUTES": int(os.environ.get("STAFF_IDLE_MINUTES", "30")),
+        "LOGIN_ACCOUNT_LIMIT": os.environ.get("LOGIN_ACCOUNT_LIMIT", "5 per 15 minutes"),
+        "LOGIN_IP_LIMIT": os.environ.get("LOGIN_IP_LIMIT", "20 per 15 minutes"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
         #: base of links in e-mails, for mail sent outside a request
         "PORTAL_URL": os.environ.get("PORTAL_URL", "http://127.0.0.1:5000"),
     }

@@ -1,7 +1,8 @@
 """Extensions, created here and bound to the app in ``create_app``."""
 
-from flask_babel import Babel
+from flask_babel import Babel, lazy_gettext as _l
 from flask_limiter import Limiter
+from flask_login import LoginManager
 from flask_limiter.util import get_remote_address
 from flask_mailman import Mail
 from flask_migrate import Migrate
@@ -39,5 +40,9 @@ migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
 mail = Mail()
+login_manager = LoginManager()
+login_manager.login_view = "admin.login"
+login_manager.session_protection = "strong"
+login_manager.login_message = _l("Please sign in to see this page.")
 #: no default limits: the routes that need one (enquiry form, status lookup) name theirs
 limiter = Limiter(key_func=get_remote_address)

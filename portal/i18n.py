@@ -108,15 +108,21 @@ def format_day(value: date | datetime | None, fmt: str = "medium") -> str:
     return format_date(value, fmt)
 
 
-def _forget_cached_locale() -> None:
-    # Flask-Babel caches the locale on ``g``, which belongs to the app context;
-    # when a context outlives one request (tests, CLI) the next request must
-    # choose its own language again.
-    g.pop("_flask_babel", None)
+#: What extensions cache on ``g``: the locale (Flask-Babel), the CSRF token
+#: (Flask-WTF) and the signed-in user (Flask-Login).
+_REQUEST_CACHES = ("_flask_babel", "csrf_token", "_login_user")
+
+
+def _forget_request_caches() -> None:
+    # ``g`` belongs to the app context; when one context outlives a request
+    # (tests, CLI tools) the next request must not inherit another's locale,
+    # CSRF token or user.
+    for name in _REQUEST_CACHES:
+        g.pop(name, None)
 
 
 def init_app(app) -> None:
-    app.before_request(_forget_cached_locale)
+    app.before_request(_forget_request_caches)
     languages = tuple(app.config["LANGUAGES"])
     app.url_map.converters["lang"] = type(
         "AppLanguageConverter",
@@ -151,3 +157,20 @@ def aria(field, hint=None) -> dict:
     if field.errors:
         attributes["aria-invalid"] = "true"
     return attributes
+
+
+class _FormTranslations:
+    """WTForms' own messages ("Not a valid choice.") through our catalogues."""
+
+    def gettext(self, string):
+        from flask_babel import gettext
+
+        return gettext(string)
+
+    def ngettext(self, singular, plural, n):
+        from flask_babel import ngettext
+
+        return ngettext(singular, plural, n)
+
+
+FORM_TRANSLATIONS = _FormTranslations()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, current_app, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -13,6 +13,18 @@ from portal.i18n import best_language
 
 bp = Blueprint("site", __name__)
 log = logging.getLogger(__name__)
+
+
+@bp.before_app_request
+def refuse_nul_bytes():
+    """NUL bytes have no business in a query or form; PostgreSQL cannot store them."""
+    values = list(request.args.values())
+    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
+        "application/x-www-form-urlencoded", "multipart/form-data"
+    ):
+        values += list(request.form.values())
+    if any("\x00" in value for value in values):
+        abort(400)
 
 
 @bp.get("/")

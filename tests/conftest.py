@@ -107,6 +107,8 @@ def make_app(url: str, **config):
         "SERVER_NAME": "portal.test",
         "RATELIMIT_ENABLED": False,
         "MAIL_BACKEND": "locmem",
+        # Hashing with scrypt costs tens of milliseconds a password; tests sign in a lot.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
     settings.update(config)
     return create_app(settings)

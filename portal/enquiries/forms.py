@@ -6,10 +6,11 @@ import re
 
 from flask import current_app
 from flask_babel import get_locale, lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TelField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp, ValidationError
+
+from portal.forms import LocalizedForm
 
 
 INVESTOR_TYPE_LABELS = {
@@ -66,11 +67,7 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class EnquiryForm(FlaskForm):
-    class Meta:
-        # Our messages are translated in our catalogues; WTForms' own are not used.
-        locales = False
-
+class EnquiryForm(LocalizedForm):
     name = StringField(
         _l("Your name"),
         filters=[strip],
@@ -87,7 +84,7 @@ class EnquiryForm(FlaskForm):
         filters=[strip],
         validators=[DataRequired(_l("Please enter your e-mail address.")),
                     Length(max=254, message=_l("Please use at most %(max)d characters.")),
-                    Email(_l("Please enter a valid e-mail address, like name@example.com."))],
+                    Email(_l("Please enter a valid e-mail address, like name@example.com."), allow_smtputf8=False)],
     )
     phone = TelField(
         _l("Phone (optional)"),
@@ -126,7 +123,7 @@ class EnquiryForm(FlaskForm):
         validators=[DataRequired(_l("Please agree to the privacy notice so that we can answer you."))],
     )
     #: a field people do not see; bots fill it in
-    website = StringField(_l("Leave this field empty"))
+    website = StringField(_l("Leave this field empty"), validators=[Length(max=200)])
 
     def __init__(self, *args, general: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -147,10 +144,7 @@ class EnquiryForm(FlaskForm):
             raise ValidationError(_l("Please choose your country."))
 
 
-class StatusForm(FlaskForm):
-    class Meta:
-        locales = False
-
+class StatusForm(LocalizedForm):
     reference = StringField(
         _l("Reference number"),
         filters=[lambda v: v.strip().upper() if isinstance(v, str) else v],

@@ -7,8 +7,13 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from typing import TYPE_CHECKING
+
 from portal.catalogue.models import Agency, Opportunity, utcnow
 from portal.extensions import db
+
+if TYPE_CHECKING:
+    from portal.admin.models import EnquiryNote, User
 
 STATUSES = ("new", "in_progress", "answered", "closed", "spam")
 INVESTOR_TYPES = ("company", "fund", "individual", "government")
@@ -52,11 +57,23 @@ class Enquiry(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     closed_at: Mapped[datetime | None]
+    #: when the status first became "answered", for the time-to-first-answer figures
+    first_answered_at: Mapped[datetime | None]
+    #: the officer of the agency working on it
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     #: set when personal data was removed after the retention period
     anonymised_at: Mapped[datetime | None]
 
     agency: Mapped[Agency] = relationship()
     opportunity: Mapped[Opportunity | None] = relationship()
+    assignee: Mapped[User | None] = relationship("User")
+    notes: Mapped[list[EnquiryNote]] = relationship(
+        "EnquiryNote", order_by="EnquiryNote.created_at", cascade="all, delete-orphan"
+    )
+
+    @property
+    def overdue(self) -> bool:
+        return self.status in ("new", "in_progress") and self.reply_by < utcnow().date()
 
 
 class ReferenceCounter(db.Model):

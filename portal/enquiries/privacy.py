@@ -47,9 +47,10 @@ def anonymise_closed(days: int) -> int:
     # Unsent copies are never sent once emptied.
     db.session.execute(
         messages.where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))
-        .values(failed_at=now, last_error="personal data removed before delivery")
+        .values(failed_at=now)
     )
-    db.session.execute(messages.values(text_body=REMOVED, html_body=REMOVED, reply_to=None))
+    # SMTP errors may quote the investor's address.
+    db.session.execute(messages.values(text_body=REMOVED, html_body=REMOVED, reply_to=None, last_error=None))
     db.session.execute(
         messages.where(OutboxMessage.kind == "acknowledgement").values(recipient=REMOVED)
     )

@@ -7,7 +7,8 @@ messages are committed together or not at all.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -18,6 +19,14 @@ from portal.extensions import db
 from portal.mail import outbox
 
 COUNTRY_OF_DESTINATION = {"pk": ("PK",), "kg": ("KG",), "both": ("PK", "KG")}
+#: Where each agency works: its promised dates and reference years follow its calendar.
+TIME_ZONES = {"PK": "Asia/Karachi", "KG": "Asia/Bishkek"}
+
+
+def local_today(agency: Agency, now_utc: datetime) -> date:
+    """The date at the agency's offices when it is ``now_utc`` (naive UTC)."""
+    zone = ZoneInfo(TIME_ZONES.get(agency.country, "UTC"))
+    return now_utc.replace(tzinfo=timezone.utc).astimezone(zone).date()
 
 
 @dataclass
@@ -98,8 +107,9 @@ def submit(submission: Submission) -> list[Enquiry]:
     enquiries = []
     try:
         for agency in agencies_for(submission):
+            today = local_today(agency, now)
             enquiry = Enquiry(
-                reference=next_reference(agency, now.year),
+                reference=next_reference(agency, today.year),
                 agency=agency,
                 opportunity=submission.opportunity,
                 name=submission.name,
@@ -113,7 +123,7 @@ def submit(submission: Submission) -> list[Enquiry]:
                 reply_language=submission.reply_language,
                 language=submission.language,
                 consent_at=now,
-                reply_by=add_working_days(now.date(), agency.reply_days),
+                reply_by=add_working_days(today, agency.reply_days),
                 created_at=now,
                 updated_at=now,
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from portal.catalogue.models import Agency, Opportunity
@@ -18,7 +18,7 @@ from portal.enquiries.forms import (
     StatusForm,
 )
 from portal.enquiries.models import Enquiry
-from portal.extensions import db, limiter
+from portal.extensions import csrf, db, limiter
 from portal.i18n import language_blueprint
 
 bp = language_blueprint("enquiries", __name__, template_folder="templates")
@@ -44,6 +44,7 @@ def _opportunity(slug: str | None) -> Opportunity | None:
 
 
 @bp.route("/enquire", methods=["GET", "POST"])
+@csrf.exempt  # the form checks its token itself and shows the form again, keeping what was typed
 @limiter.limit(lambda: current_app.config["ENQUIRY_RATE_LIMIT"], methods=["POST"])
 def enquire():
     """Send an enquiry to the agency that can act on it."""
@@ -102,6 +103,7 @@ def sent():
 
 
 @bp.route("/enquiries/status", methods=["GET", "POST"])
+@csrf.exempt  # checked by StatusForm, which answers in the page's language
 @limiter.limit(lambda: current_app.config["STATUS_RATE_LIMIT"], methods=["POST"])
 def status():
     """Look up an enquiry's status by its reference number and the e-mail address used."""
@@ -112,11 +114,12 @@ def status():
     if form.validate_on_submit():
         enquiry = db.session.scalar(
             select(Enquiry)
-            .where(Enquiry.reference == form.reference.data,
-                   func.lower(Enquiry.email) == form.email.data.lower(),
-                   Enquiry.anonymised_at.is_(None))
+            .where(Enquiry.reference == form.reference.data, Enquiry.anonymised_at.is_(None))
             .options(joinedload(Enquiry.agency).selectinload(Agency.texts))
         )
+        # Compared here rather than in SQL: SQLite's lower() knows only ASCII.
+        if enquiry is not None and enquiry.email.casefold() != form.email.data.casefold():
+            enquiry = None
         # A wrong pair and a missing reference get the same answer.
         not_found = enquiry is None
     elif request.method == "POST":

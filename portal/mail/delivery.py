@@ -97,6 +97,24 @@ def _email(message: OutboxMessage, connection) -> EmailMultiAlternatives:
     return email
 
 
+def _still_ours(message: OutboxMessage) -> bool:
+    """Renew this worker's claim just before sending; False if the message is no longer ours.
+
+    A batch that took longer than the claim, or a purge, may have changed it meanwhile.
+    """
+    renewed = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message.id, OutboxMessage.claimed_by == message.claimed_by,
+               OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))
+        .values(claimed_until=utcnow() + CLAIM_FOR)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    if renewed:
+        db.session.refresh(message)
+    return bool(renewed)
+
+
 def deliver_due(now: datetime | None = None) -> Report:
     """Send every message that is due now; record failures for a later attempt."""
     report = Report()
@@ -109,9 +127,11 @@ def deliver_due(now: datetime | None = None) -> Report:
         connection = mail.get_connection(fail_silently=False)
         try:
             for message in messages:
+                if not _still_ours(message):
+                    continue
                 try:
                     _email(message, connection).send()
-                except (smtplib.SMTPException, OSError) as error:
+                except Exception as error:  # noqa: BLE001 - any failure counts as an attempt
                     # OSError covers a refused or timed-out connection (the server is down).
                     message.attempts += 1
                     message.last_error = f"{type(error).__name__}: {error}"[:2000]

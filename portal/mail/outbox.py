@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext as _
 
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
+
+log = logging.getLogger(__name__)
 
 
 def _single_line(value: str) -> str:
@@ -43,7 +47,11 @@ def queue_enquiry_mail(enquiry, related=()) -> list[OutboxMessage]:
     staff_lang = agency.notification_language or "en"
     with force_locale(staff_lang):
         subject = _("New enquiry %(reference)s", reference=enquiry.reference)
-    for address in filter(None, (a.strip() for a in agency.enquiry_email.split(","))):
+    addresses = [a.strip() for a in (agency.enquiry_email or "").split(",") if a.strip()]
+    if not addresses:
+        # The enquiry is still kept and visible in the staff inbox.
+        log.error("agency %s has no enquiry address; %s is not notified by mail", agency.code, enquiry.reference)
+    for address in addresses:
         messages.append(
             queue(
                 kind="notification",

@@ -60,10 +60,14 @@ def test_what_was_typed_is_kept(client, agencies):
     assert re.search(r'<option[^>]*selected[^>]*value="KZ"|<option[^>]*value="KZ"[^>]*selected', page)
 
 
-def test_errors_are_in_the_page_language(client, agencies):
-    page = send_enquiry(client, "ru", email="broken").get_data(as_text=True)
+@pytest.mark.parametrize("changes", [{"email": "broken"}, {"country": "XX"}])
+def test_errors_are_in_the_page_language(client, agencies, changes):
+    page = send_enquiry(client, "ru", **changes).get_data(as_text=True)
     assert '<html lang="ru"' in page
-    assert "Please enter a valid e-mail address" not in page
+    field = next(iter(changes))
+    errors = page.split(f'id="{field}-error">', 1)[1].split("</ul>", 1)[0]
+    assert re.search("[а-яА-Я]", errors)  # the message is in Russian
+    assert not re.search(r"Please|valid", errors)
 
 
 def test_markup_in_the_message_is_stored_as_text_and_escaped_in_mail(client, agencies, smtp):
@@ -77,9 +81,26 @@ def test_markup_in_the_message_is_stored_as_text_and_escaped_in_mail(client, age
         assert "&lt;script&gt;" in html
 
 
-def test_missing_csrf_token_is_refused(client, agencies):
+def test_missing_csrf_token_is_refused_keeping_what_was_typed(client, agencies):
     data = {**VALID, "destination": "pk"}
-    response = client.post("/en/enquire", data=data)
+    response = client.post("/ky/enquire", data=data)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert 'class="error-summary"' in page
+    assert VALID["message"] in page  # nothing typed is lost
+    assert nothing_stored()
+
+
+@pytest.mark.parametrize("field", ["message", "name"])
+def test_nul_bytes_are_refused_not_a_500(client, agencies, field):
+    response = send_enquiry(client, **{field: "hello\x00world, a message of some length"})
+    assert response.status_code == 400
+    assert nothing_stored()
+
+
+def test_non_ascii_mailbox_is_refused(client, agencies):
+    """Its mail could not be delivered to the right mailbox over plain SMTP."""
+    response = send_enquiry(client, email="josé@example.com")
     assert response.status_code == 400
     assert nothing_stored()
 
@@ -112,8 +133,9 @@ def test_unknown_opportunity_is_a_404(client, agencies, slug):
     make_opportunity("draft-one", state="draft", sector=make_sector())
     db.session.commit()
     assert client.get("/en/enquire", query_string={"opportunity": slug}).status_code == 404
-    response = client.post("/en/enquire", query_string={"opportunity": slug}, data=VALID)
-    assert response.status_code in (400, 404)
+    token = csrf_token(client.get("/en/enquire").get_data(as_text=True))
+    response = client.post("/en/enquire", query_string={"opportunity": slug}, data={**VALID, "csrf_token": token})
+    assert response.status_code == 404
     assert nothing_stored()
 
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.enquiries.models import Enquiry
-from portal.enquiries.routing import add_working_days
+from portal.enquiries.routing import add_working_days, local_today
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
 from tests.enquiries.conftest import send_enquiry
@@ -95,7 +95,7 @@ def test_enquiry_records_what_was_sent(client, agencies, kg_opportunity):
     assert enquiry.opportunity.slug == "naryn-hydropower"
     assert enquiry.language == "ky" and enquiry.reply_language == "ru"
     assert enquiry.status == "new"
-    assert enquiry.reply_by == add_working_days(enquiry.created_at.date(), 5)
+    assert enquiry.reply_by == add_working_days(local_today(enquiry.agency, enquiry.created_at), 5)
     assert enquiry.consent_at is not None
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 2
 
@@ -125,7 +125,8 @@ def test_references_count_up_per_agency(client, agencies):
     for destination in ("pk", "kg", "pk"):
         send_enquiry(client, destination=destination)
     references = db.session.scalars(select(Enquiry.reference).order_by(Enquiry.id)).all()
-    year = date.today().year
+    first = db.session.scalar(select(Enquiry).order_by(Enquiry.id))
+    year = local_today(first.agency, first.created_at).year
     assert references == [f"PK-{year}-00001", f"KG-{year}-00001", f"PK-{year}-00002"]
 
 

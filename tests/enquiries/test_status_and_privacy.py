@@ -12,7 +12,7 @@ from portal.enquiries.models import Enquiry
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
 from tests.conftest import make_app
-from tests.enquiries.conftest import csrf_token, send_enquiry
+from tests.enquiries.conftest import VALID, csrf_token, send_enquiry
 
 NOT_FOUND = "We could not find an enquiry with this reference number and e-mail address"
 
@@ -27,6 +27,12 @@ def look_up(client, reference, email, lang="en"):
 def enquiry(client, agencies):
     send_enquiry(client, destination="pk")
     return db.session.scalar(select(Enquiry))
+
+
+def test_status_lookup_ignores_case_of_non_ascii_addresses(client, agencies):
+    send_enquiry(client, destination="kg", email="ÄLEX@example.net".replace("Ä", "A"))
+    reference = db.session.scalar(select(Enquiry.reference))
+    assert NOT_FOUND not in look_up(client, reference, "alex@EXAMPLE.NET").get_data(as_text=True)
 
 
 def test_status_shows_state_and_dates(client, enquiry):
@@ -66,10 +72,12 @@ def test_status_lookup_is_rate_limited(database_url, agencies):
     with app.app_context():
         client = app.test_client()
         codes = [look_up(client, "PK-2026-00001", "x@example.net", "ur").status_code for _ in range(4)]
+        after = client.get("/ur/enquiries/status").status_code
         page = client.post("/ur/enquiries/status").get_data(as_text=True)
         db.session.remove()
         db.engine.dispose()
     assert codes == [200, 200, 200, 429]
+    assert after == 200  # reading the form is never limited
     assert 'lang="ur" dir="rtl"' in page
 
 
@@ -78,12 +86,16 @@ def test_enquiry_form_is_rate_limited_per_address(database_url, agencies):
     with app.app_context():
         client = app.test_client()
         codes = [send_enquiry(client, destination="pk").status_code for _ in range(3)]
+        form = client.get("/en/enquire")  # reading the form is never limited
         other = app.test_client()
-        form = other.get("/en/enquire", environ_base={"REMOTE_ADDR": "10.9.8.7"})
+        token = csrf_token(other.get("/en/enquire").get_data(as_text=True))
+        elsewhere = other.post("/en/enquire", data={**VALID, "destination": "kg", "csrf_token": token},
+                               environ_base={"REMOTE_ADDR": "192.0.2.7"})
         db.session.remove()
         db.engine.dispose()
     assert codes == [303, 303, 429]
-    assert form.status_code == 200  # reading the form is never limited
+    assert form.status_code == 200
+    assert elsewhere.status_code == 303  # another address has its own allowance
 
 
 def test_purge_anonymises_old_closed_enquiries_only(app, client, runner, agencies):

@@ -1,0 +1,76 @@
+"""Forms of the staff area."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from portal.forms import LocalizedForm
+from portal.i18n import language_name
+
+MIN_PASSWORD = 10
+
+
+class LoginForm(LocalizedForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(_l("Please enter your e-mail address.")),
+                                                         Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Please enter your password.")),
+                                                         Length(max=200)])
+
+
+def language_choices() -> list[SelectChoice]:
+    return [SelectChoice(code, language_name(code)) for code in current_app.config["LANGUAGES"]]
+
+
+class AccountForm(LocalizedForm):
+    name = StringField(_l("Your name"), validators=[Optional(), Length(max=120)])
+    preferred_language = SelectField(_l("Language of the staff area"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.preferred_language.choices = language_choices()
+
+
+class PasswordForm(LocalizedForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(_l("Please enter your password."))])
+    new = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(_l("Please enter a new password.")),
+                    Length(min=MIN_PASSWORD, max=200, message=_l("Please use at least %(min)d characters."))],
+    )
+    confirm = PasswordField(_l("New password again"),
+                            validators=[EqualTo("new", message=_l("The two passwords are not the same."))])
+
+
+class StatusForm(LocalizedForm):
+    status = SelectField(_l("Status"))
+
+
+class AssignForm(LocalizedForm):
+    assignee = SelectField(_l("Assigned to"))
+
+
+class NoteForm(LocalizedForm):
+    body = TextAreaField(_l("Internal note"), validators=[DataRequired(_l("Please write the note.")),
+                                                          Length(max=5000)])
+
+
+class UserForm(LocalizedForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(_l("Please enter your e-mail address.")),
+                                                         Email(_l("Please enter a valid e-mail address, like name@example.com.")),
+                                                         Length(max=254)])
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
+    role = SelectField(_l("Role"))
+    agency = SelectField(_l("Agency"))
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(_l("Please enter a new password.")),
+                    Length(min=MIN_PASSWORD, max=200, message=_l("Please use at least %(min)d characters."))],
+    )
+
+
+class ActiveForm(LocalizedForm):
+    active = BooleanField(_l("Active"))
