@@ -34,7 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from portal import cli, site
     from portal.catalogue import views as catalogue_views
-    from portal.admin import inbox, users, views as admin_views  # noqa: F401 (routes attach to admin_views.bp)
+    from portal.admin import curation, inbox, users, views as admin_views  # noqa: F401 (routes attach to admin_views.bp)
     from portal.enquiries import views as enquiry_views
 
     app.register_blueprint(site.bp)

@@ -7,16 +7,14 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
 from portal.admin import access, audit
 from portal.admin.forms import AccountForm, LoginForm, PasswordForm
 from portal.admin.models import User
 from portal.catalogue.models import utcnow
-from portal.enquiries.models import Enquiry
 from portal.extensions import db, limiter
-from portal.mail.models import OutboxMessage
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 bp.before_request(access.before_staff_request)
@@ -119,18 +117,10 @@ def account():
 @bp.get("/")
 @access.roles_required("curator", "officer")
 def dashboard():
-    """What needs attention: enquiries by status, overdue ones, failed mail."""
-    scope = [] if current_user.is_admin else [Enquiry.agency_id == current_user.agency_id]
-    by_status = dict(db.session.execute(
-        select(Enquiry.status, func.count()).where(*scope).group_by(Enquiry.status)).all())
-    overdue = list(db.session.scalars(
-        select(Enquiry).where(*scope, Enquiry.status.in_(("new", "in_progress")),
-                              Enquiry.reply_by < utcnow().date()).order_by(Enquiry.reply_by).limit(20)))
-    failed_mail = 0
-    if current_user.is_admin:
-        failed_mail = db.session.scalar(
-            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.failed_at.is_not(None)))
-    return render_template("admin/dashboard.html", by_status=by_status, overdue=overdue, failed_mail=failed_mail)
+    """What needs attention: enquiries by status and month, overdue ones, stale listings, failed mail."""
+    from portal.admin import dashboard as figures
+
+    return render_template("admin/dashboard.html", **figures.collect(current_user))
 
 
 MAIL_STATES = {
@@ -143,4 +133,8 @@ MAIL_STATES = {
 
 @bp.record_once
 def register_template_helpers(state):
+    from portal.catalogue import workflow
+
     state.app.jinja_env.globals["mail_state_label"] = lambda code: str(MAIL_STATES.get(code, code))
+    state.app.jinja_env.globals["state_labels"] = workflow.STATE_LABELS
+    state.app.jinja_env.globals["action_labels"] = workflow.ACTION_LABELS

@@ -111,6 +111,7 @@ def load() -> dict[str, int]:
                     created_at=published,
                     updated_at=published,
                     published_at=published,
+                    last_verified_at=published,
                     texts=_texts(OpportunityText, record),
                 )
             )

@@ -131,6 +131,7 @@ class Opportunity(Translated, db.Model):
         Index("ix_opportunity_state_published_at", "state", "published_at"),
         Index("ix_opportunity_state_min_usd", "state", "min_usd"),
         Index("ix_opportunity_state_max_usd", "state", "max_usd"),
+        Index("ix_opportunity_state_verified", "state", "last_verified_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -155,6 +156,10 @@ class Opportunity(Translated, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None]
+    #: when a curator last confirmed the listing is still true
+    last_verified_at: Mapped[datetime | None]
+    #: who sent it for review; another person must publish it
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     sector: Mapped[Sector] = relationship()
     zone: Mapped[Zone | None] = relationship()

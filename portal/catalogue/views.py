@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 from flask import abort, current_app, g, render_template, request
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from portal.catalogue import content, search, vocabulary
+from portal.catalogue import content, search, vocabulary, workflow
 from portal.catalogue.models import Agency, Opportunity, Sector, Zone
 from portal.extensions import db
 from portal.i18n import language_blueprint
@@ -87,7 +88,7 @@ def opportunity(slug):
     """One opportunity: its text, key facts and the way to enquire about it."""
     statement = (
         select(Opportunity)
-        .where(Opportunity.slug == _valid_slug(slug), Opportunity.state == "published")
+        .where(Opportunity.slug == _valid_slug(slug))
         .options(
             selectinload(Opportunity.texts),
             joinedload(Opportunity.sector).selectinload(Sector.texts),
@@ -96,9 +97,10 @@ def opportunity(slug):
         )
     )
     item = db.session.scalar(statement)
-    if item is None:
+    # Staff who curate a listing may preview it in any state; everyone else sees published ones only.
+    if item is None or (item.state != "published" and not workflow.may_curate(current_user, item)):
         abort(404)
-    return render_template("catalogue/opportunity.html", item=item)
+    return render_template("catalogue/opportunity.html", item=item, preview=item.state != "published")
 
 
 @bp.get("/sectors/<slug>")

@@ -9,6 +9,7 @@ from portal.enquiries.models import Enquiry
 from portal.extensions import db
 from tests.admin.conftest import ACCOUNTS, csrf_from
 from tests.enquiries.conftest import send_enquiry
+from tests.factories import make_opportunity, make_sector
 
 VISITORS = ["anonymous", *ACCOUNTS]
 # What each visitor gets; "login" means a redirect to the sign-in page.
@@ -17,7 +18,18 @@ ADMIN_ONLY = {"anonymous": "login", **{k: 403 for k in ACCOUNTS}, "admin": 200}
 OWN_AGENCY_PK = {"anonymous": "login", "officer_boi": 200, "curator_boi": 200, "admin": 200,
                  "officer_nia": 404, "curator_nia": 404}
 
+CURATORS = {"anonymous": "login", "officer_boi": 403, "officer_nia": 403, "curator_boi": 200, "curator_nia": 200,
+            "admin": 200}
+OWN_LISTING = {"anonymous": "login", "officer_boi": 403, "officer_nia": 403, "curator_boi": 200, "curator_nia": 404,
+               "admin": 200}
+CHANGE_OWN_LISTING = {**OWN_LISTING, "curator_boi": 303, "admin": 303}
+
 ROUTES = [
+    ("GET", "/admin/opportunities", CURATORS),
+    ("GET", "/admin/opportunities/new", CURATORS),
+    ("GET", "/admin/opportunities/{listing}", OWN_LISTING),
+    ("POST", "/admin/opportunities/{listing}/verify", CHANGE_OWN_LISTING),
+    ("POST", "/admin/opportunities/{listing}/state", CHANGE_OWN_LISTING),
     ("GET", "/admin/", EVERYONE_STAFF),
     ("GET", "/admin/enquiries", EVERYONE_STAFF),
     ("GET", "/admin/enquiries/export.csv", EVERYONE_STAFF),
@@ -37,6 +49,7 @@ FORM_DATA = {
     "assign": {"assign-assignee": ""},
     "notes": {"note-body": "Called the investor."},
     "active": {"active": ""},
+    "state": {"action": "archive"},
 }
 
 
@@ -44,12 +57,14 @@ FORM_DATA = {
 def test_role_route_matrix(app, client, staff, signed_in, visitor):
     send_enquiry(client, destination="pk")
     reference = db.session.scalar(select(Enquiry.reference))
+    listing = make_opportunity("boi-listing", sector=make_sector())
+    db.session.commit()
     browser = app.test_client() if visitor == "anonymous" else signed_in(visitor)
     token = csrf_from(browser.get("/admin/login" if visitor == "anonymous" else "/admin/account").get_data(as_text=True))
     wrong = []
     # Sign-out goes last: it ends the session the other requests need.
     for method, path, expected in sorted(ROUTES, key=lambda route: route[1] == "/admin/logout"):
-        url = path.format(pk=reference, user=staff["officer_nia"].id)
+        url = path.format(pk=reference, user=staff["officer_nia"].id, listing=listing.id)
         if method == "GET":
             response = browser.get(url)
         else:

@@ -1,0 +1,185 @@
+"""Curation: curators of the owning agency and administrators write, review and publish listings."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
+
+from portal.admin import audit
+from portal.admin.access import roles_required
+from portal.admin.curation_forms import opportunity_form
+from portal.admin.views import bp
+from portal.catalogue import content, vocabulary, workflow
+from portal.catalogue.models import COUNTRIES, Opportunity, OpportunityText, utcnow
+from portal.extensions import db
+from portal.forms import LocalizedForm
+
+SHARED_FIELDS = ("slug", "country", "region", "min_usd", "max_usd", "kind", "stage", "featured")
+
+
+def curated_scope() -> list:
+    return [] if current_user.is_admin else [Opportunity.agency_id == current_user.agency_id]
+
+
+def _curated(item_id: int) -> Opportunity:
+    item = db.session.scalar(select(Opportunity).where(Opportunity.id == item_id, *curated_scope())
+                             .options(selectinload(Opportunity.texts)))
+    if item is None:
+        abort(404)
+    return item
+
+
+@bp.get("/opportunities")
+@roles_required("curator")
+def opportunities():
+    """The agency's listings in every state, with their languages and last verification."""
+    state = request.args.get("state")
+    where = curated_scope() + ([Opportunity.state == state] if state in workflow.STATE_LABELS else [])
+    items = list(db.session.scalars(select(Opportunity).where(*where).options(selectinload(Opportunity.texts))
+                                    .order_by(Opportunity.updated_at.desc())))
+    stale_before = utcnow() - timedelta(days=workflow.STALE_AFTER_DAYS)
+    return render_template("admin/opportunities.html", items=items, state=state, stale_before=stale_before)
+
+
+def _choices(form) -> dict:
+    """Fill the form's lists; returns the zones by id."""
+    lang = current_user.preferred_language
+    sectors = content.all_sectors()
+    form.sector.choices = [SelectChoice(str(s.id), s.translation(lang).name if s.texts else s.slug) for s in sectors]
+    form.country.choices = [SelectChoice(c, content.country_name(c)) for c in COUNTRIES]
+    form.region.choices = [SelectChoice(code, label) for code, label in vocabulary.REGIONS.items()]
+    zones = content.all_zones()
+    form.zone.choices = [SelectChoice("", _("None"))] + [
+        SelectChoice(str(z.id), z.translation(lang).name if z.texts else z.slug) for z in zones]
+    agencies = content.all_agencies()
+    if not current_user.is_admin:
+        agencies = [a for a in agencies if a.id == current_user.agency_id]
+    form.agency.choices = [SelectChoice(str(a.id), a.code) for a in agencies]
+    return {z.id: z for z in zones}
+
+
+def _form_for(item: Opportunity | None):
+    languages = current_app.config["LANGUAGES"]
+    data = {}
+    if item is not None and request.method == "GET":
+        data = {field: getattr(item, field) for field in SHARED_FIELDS}
+        data.update(sector=str(item.sector_id), zone=str(item.zone_id or ""), agency=str(item.agency_id))
+        for lang in languages:
+            text = item.texts.get(lang)
+            data[f"text_{lang}"] = {"title": text.title, "summary": text.summary, "body": text.body} if text else {}
+    return opportunity_form(languages, data=data or None)
+
+
+def _save(form, item: Opportunity | None) -> tuple[Opportunity, dict]:
+    now = utcnow()
+    creating = item is None
+    if creating:
+        item = Opportunity(state="draft", created_at=now)
+        db.session.add(item)
+    values = {field: getattr(form, field).data for field in SHARED_FIELDS}
+    values["featured"] = bool(values["featured"])
+    values.update(sector_id=int(form.sector.data), agency_id=int(form.agency.data),
+                  zone_id=int(form.zone.data) if form.zone.data else None)
+    changes = audit.changed(item, **values)
+    for lang, subform in form.texts():
+        text = item.texts.get(lang)
+        wanted = {name: (getattr(subform, name).data or "").strip() for name in ("title", "summary", "body")}
+        if not subform.filled():
+            if text is not None:
+                del item.texts[lang]
+                changes[f"text.{lang}"] = ("present", None)
+            continue
+        if text is None:
+            item.texts[lang] = OpportunityText(lang=lang, **wanted)
+            changes[f"text.{lang}"] = (None, "added")
+        elif any(getattr(text, k) != v for k, v in wanted.items()):
+            for k, v in wanted.items():
+                setattr(text, k, v)
+            changes[f"text.{lang}"] = ("edited", "edited")
+    item.updated_at = now
+    return item, changes
+
+
+def _edit(item: Opportunity | None):
+    form = _form_for(item)
+    zones = _choices(form)
+    previews = {}
+    status = 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            status = 400
+        elif form.zone.data and zones[int(form.zone.data)].country != form.country.data:
+            form.zone.errors = [_("This zone is not in the chosen country.")]
+            status = 400
+        elif int(form.agency.data) not in [int(c.value) for c in form.agency.choices]:
+            abort(403)
+        elif db.session.scalar(select(func.count()).select_from(Opportunity).where(
+                Opportunity.slug == form.slug.data, Opportunity.id != (item.id if item else -1))):
+            form.slug.errors = [_("Another listing already has this address.")]
+            status = 400
+        elif "preview" in request.form:
+            previews = {lang: content.markdown(sub.body.data) for lang, sub in form.texts()}
+        else:
+            item, changes = _save(form, item)
+            db.session.flush()
+            action = "opportunity.create" if changes.get("slug", (True,))[0] is None else "opportunity.edit"
+            audit.record(action,
+                         "opportunity", item.slug, agency_id=item.agency_id, changes=changes)
+            db.session.commit()
+            flash(_("Saved."))
+            return redirect(url_for(".edit_opportunity", item_id=item.id), code=303)
+    return render_template("admin/opportunity_form.html", form=form, item=item, previews=previews,
+                           actions=workflow.allowed_actions(current_user, item) if item else []), status
+
+
+@bp.route("/opportunities/new", methods=["GET", "POST"])
+@roles_required("curator")
+def new_opportunity():
+    """Write a new listing; it starts as a draft."""
+    return _edit(None)
+
+
+@bp.route("/opportunities/<int:item_id>", methods=["GET", "POST"])
+@roles_required("curator")
+def edit_opportunity(item_id):
+    """Edit a listing's facts and texts."""
+    return _edit(_curated(item_id))
+
+
+@bp.post("/opportunities/<int:item_id>/state")
+@roles_required("curator")
+def change_state(item_id):
+    """Submit, publish, return to draft or archive a listing."""
+    item = _curated(item_id)
+    if not LocalizedForm().validate_on_submit():
+        abort(400)
+    action = request.form.get("action", "")
+    try:
+        changes = workflow.apply(current_user, action, item)
+    except workflow.WorkflowError as error:
+        flash(str(error))
+        return redirect(url_for(".edit_opportunity", item_id=item.id), code=303)
+    audit.record(f"opportunity.{action}", "opportunity", item.slug, agency_id=item.agency_id, changes=changes)
+    db.session.commit()
+    return redirect(url_for(".edit_opportunity", item_id=item.id), code=303)
+
+
+@bp.post("/opportunities/<int:item_id>/verify")
+@roles_required("curator")
+def verify(item_id):
+    """Confirm the listing is still true today."""
+    item = _curated(item_id)
+    if not LocalizedForm().validate_on_submit():
+        abort(400)
+    changes = workflow.verify(current_user, item)
+    audit.record("opportunity.verify", "opportunity", item.slug, agency_id=item.agency_id, changes=changes)
+    db.session.commit()
+    return redirect(request.form.get("back") == "dashboard" and url_for(".dashboard")
+                    or url_for(".edit_opportunity", item_id=item.id), code=303)
+

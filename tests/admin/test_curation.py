@@ -1,0 +1,142 @@
+"""Curators write listings in several languages; a second person publishes; the public sees only that."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from portal.admin.models import AuditEntry
+from portal.catalogue.models import Opportunity, utcnow
+from portal.extensions import db
+from tests.admin.conftest import csrf_from
+from tests.factories import make_opportunity, make_sector
+
+
+@pytest.fixture
+def sector(app, staff):
+    item = make_sector("textiles", {"en": "Textiles"})
+    db.session.commit()
+    return item
+
+
+def listing_form(client, sector, **changes):
+    token = csrf_from(client.get("/admin/opportunities/new").get_data(as_text=True))
+    boi = db.session.scalar(select(Opportunity.agency_id).limit(1))
+    data = {
+        "csrf_token": token, "slug": "sialkot-surgical-steel", "sector": str(sector.id), "country": "PK",
+        "region": "pk-punjab", "zone": "", "agency": str(boi or _agency_id("BOI")), "min_usd": "2000000",
+        "max_usd": "6000000", "kind": "joint_venture", "stage": "ready",
+        "text_en-title": "Surgical steel works in Sialkot", "text_en-summary": "Instruments for export.",
+        "text_en-body": "## The opportunity\n\nA **steel** works.",
+        "text_ru-title": "Завод хирургической стали в Сиалкоте", "text_ru-summary": "Инструменты на экспорт.",
+        "text_ru-body": "Завод.",
+    }
+    data.update(changes)
+    return client.post("/admin/opportunities/new", data={k: v for k, v in data.items() if v is not None})
+
+
+def _agency_id(code):
+    from portal.catalogue.models import Agency
+
+    return db.session.scalar(select(Agency.id).where(Agency.code == code))
+
+
+def act(client, item, action):
+    token = csrf_from(client.get("/admin/account").get_data(as_text=True))
+    return client.post(f"/admin/opportunities/{item.id}/state", data={"csrf_token": token, "action": action})
+
+
+def test_write_submit_publish_by_a_second_curator(app, signed_in, staff, sector):
+    writer = signed_in("curator_boi")
+    response = listing_form(writer, sector)
+    assert response.status_code == 303, response.get_data(as_text=True)[:3000]
+    item = db.session.scalar(select(Opportunity).where(Opportunity.slug == "sialkot-surgical-steel"))
+    assert item.state == "draft" and set(item.texts) == {"en", "ru"}
+    public = app.test_client()
+    assert public.get("/en/opportunities/sialkot-surgical-steel").status_code == 404
+    preview = writer.get("/en/opportunities/sialkot-surgical-steel")
+    assert preview.status_code == 200 and "not public" in preview.get_data(as_text=True)
+
+    assert act(writer, item, "submit").status_code == 303
+    assert act(writer, item, "publish").status_code == 303  # refused: the writer cannot publish
+    db.session.expire_all()
+    assert item.state == "in_review"
+    assert "Another curator" in writer.get(f"/admin/opportunities/{item.id}").get_data(as_text=True)
+
+    assert act(signed_in("curator_nia"), item, "publish").status_code == 404  # another agency's listing
+    assert act(signed_in("officer_boi"), item, "publish").status_code == 403
+    assert act(signed_in("admin"), item, "return").status_code == 303
+    assert act(writer, item, "submit").status_code == 303
+    assert act(signed_in("admin"), item, "publish").status_code == 303
+    db.session.expire_all()
+    assert item.state == "published" and item.last_verified_at is not None
+    listing = public.get("/ru/opportunities").get_data(as_text=True)
+    assert "Завод хирургической стали в Сиалкоте" in listing
+    actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.object_key == item.slug)
+                                 .order_by(AuditEntry.id)).all()
+    assert actions == ["opportunity.create", "opportunity.submit", "opportunity.return", "opportunity.submit",
+                       "opportunity.publish"]
+
+
+def test_archived_listing_disappears_publicly(app, signed_in, sector):
+    item = make_opportunity("old-mill", sector=sector, texts={"en": {"title": "Old mill", "summary": "s", "body": "b"}})
+    db.session.commit()
+    public = app.test_client()
+    assert public.get("/en/opportunities/old-mill").status_code == 200
+    assert act(signed_in("curator_boi"), item, "archive").status_code == 303
+    assert public.get("/en/opportunities/old-mill").status_code == 404
+    assert "Old mill" not in public.get("/en/opportunities").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"text_en-title": "", "text_en-summary": "", "text_en-body": ""}, "at least an English title"),
+        ({"text_ru-title": ""}, "needs a title"),
+        ({"slug": "Bad Slug!"}, "lower-case Latin letters"),
+        ({"min_usd": "9000000", "max_usd": "100"}, "must not be below"),
+        ({"region": "kg-naryn"}, "not in the chosen country"),
+        ({"min_usd": "lots"}, "Not a valid integer"),
+    ],
+)
+def test_bad_listing_input_is_explained(signed_in, sector, changes, message):
+    response = listing_form(signed_in("curator_boi"), sector, **changes)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalar(select(Opportunity).where(Opportunity.slug == "sialkot-surgical-steel")) is None
+
+
+def test_preview_renders_markdown_without_saving(signed_in, sector):
+    response = listing_form(signed_in("curator_boi"), sector, preview="1")
+    assert response.status_code == 200
+    assert "<strong>steel</strong>" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Opportunity)) is None
+
+
+def test_curator_cannot_file_a_listing_under_another_agency(signed_in, sector):
+    response = listing_form(signed_in("curator_boi"), sector, agency=str(_agency_id("NIA")))
+    assert response.status_code == 400
+    assert db.session.scalar(select(Opportunity)) is None
+
+
+def test_stale_listings_are_listed_and_reverified_in_one_click(app, signed_in, sector):
+    item = make_opportunity("stale-one", sector=sector, texts={"en": {"title": "Stale one", "summary": "", "body": ""}})
+    item.last_verified_at = utcnow() - timedelta(days=200)
+    db.session.commit()
+    curator = signed_in("curator_boi")
+    dashboard = curator.get("/admin/").get_data(as_text=True)
+    assert "Stale one" in dashboard
+    token = csrf_from(dashboard)
+    response = curator.post(f"/admin/opportunities/{item.id}/verify", data={"csrf_token": token, "back": "dashboard"})
+    assert response.status_code == 303
+    assert "Stale one" not in curator.get("/admin/").get_data(as_text=True)
+    db.session.expire_all()
+    assert item.last_verified_at > utcnow() - timedelta(minutes=1)
+
+
+def test_officers_do_not_curate(signed_in):
+    officer = signed_in("officer_nia")
+    assert officer.get("/admin/opportunities").status_code == 403
+    assert officer.get("/admin/opportunities/new").status_code == 403
