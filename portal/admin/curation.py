@@ -13,10 +13,30 @@ from wtforms.fields.choices import SelectChoice
 
 from portal.admin import audit
 from portal.admin.access import roles_required
-from portal.admin.curation_forms import opportunity_form
+from portal.admin.curation_forms import (
+    AgencyForm,
+    NamedTexts,
+    OpportunityForm,
+    OpportunityTexts,
+    SectorForm,
+    ZoneForm,
+    ZoneTexts,
+    with_texts,
+)
 from portal.admin.views import bp
 from portal.catalogue import content, vocabulary, workflow
-from portal.catalogue.models import COUNTRIES, Opportunity, OpportunityText, utcnow
+from portal.catalogue.models import (
+    COUNTRIES,
+    Agency,
+    AgencyText,
+    Opportunity,
+    OpportunityText,
+    Sector,
+    SectorText,
+    Zone,
+    ZoneText,
+    utcnow,
+)
 from portal.extensions import db
 from portal.forms import LocalizedForm
 
@@ -64,16 +84,44 @@ def _choices(form) -> dict:
     return {z.id: z for z in zones}
 
 
-def _form_for(item: Opportunity | None):
+def form_for(base, texts, item, shared: tuple[str, ...], **extra):
+    """The form for ``item`` (None: a new one), filled from it on GET."""
     languages = current_app.config["LANGUAGES"]
-    data = {}
+    data = None
     if item is not None and request.method == "GET":
-        data = {field: getattr(item, field) for field in SHARED_FIELDS}
-        data.update(sector=str(item.sector_id), zone=str(item.zone_id or ""), agency=str(item.agency_id))
+        data = {field: getattr(item, field) for field in shared}
+        data.update(extra)
         for lang in languages:
             text = item.texts.get(lang)
-            data[f"text_{lang}"] = {"title": text.title, "summary": text.summary, "body": text.body} if text else {}
-    return opportunity_form(languages, data=data or None)
+            data[f"text_{lang}"] = {name: getattr(text, name) for name in texts.FIELDS} if text else {}
+    return with_texts(base, texts, languages, data=data)
+
+
+def save_texts(item, form, model) -> dict:
+    """Add, change or remove the item's text in each language; returns what changed."""
+    changes = {}
+    for lang, section in form.texts():
+        text = item.texts.get(lang)
+        wanted = section.form.values()
+        if not section.form.filled():
+            if text is not None:
+                del item.texts[lang]
+                changes[f"text.{lang}"] = ("present", None)
+        elif text is None:
+            item.texts[lang] = model(lang=lang, **wanted)
+            changes[f"text.{lang}"] = (None, "added")
+        elif any(getattr(text, k) != v for k, v in wanted.items()):
+            for k, v in wanted.items():
+                setattr(text, k, v)
+            changes[f"text.{lang}"] = ("edited", "edited")
+    return changes
+
+
+def _form_for(item: Opportunity | None):
+    extra = {}
+    if item is not None:
+        extra = {"sector": str(item.sector_id), "zone": str(item.zone_id or ""), "agency": str(item.agency_id)}
+    return form_for(OpportunityForm, OpportunityTexts, item, SHARED_FIELDS, **extra)
 
 
 def _save(form, item: Opportunity | None) -> tuple[Opportunity, dict]:
@@ -87,21 +135,7 @@ def _save(form, item: Opportunity | None) -> tuple[Opportunity, dict]:
     values.update(sector_id=int(form.sector.data), agency_id=int(form.agency.data),
                   zone_id=int(form.zone.data) if form.zone.data else None)
     changes = audit.changed(item, **values)
-    for lang, subform in form.texts():
-        text = item.texts.get(lang)
-        wanted = {name: (getattr(subform, name).data or "").strip() for name in ("title", "summary", "body")}
-        if not subform.filled():
-            if text is not None:
-                del item.texts[lang]
-                changes[f"text.{lang}"] = ("present", None)
-            continue
-        if text is None:
-            item.texts[lang] = OpportunityText(lang=lang, **wanted)
-            changes[f"text.{lang}"] = (None, "added")
-        elif any(getattr(text, k) != v for k, v in wanted.items()):
-            for k, v in wanted.items():
-                setattr(text, k, v)
-            changes[f"text.{lang}"] = ("edited", "edited")
+    changes.update(save_texts(item, form, OpportunityText))
     item.updated_at = now
     return item, changes
 
@@ -124,7 +158,7 @@ def _edit(item: Opportunity | None):
             form.slug.errors = [_("Another listing already has this address.")]
             status = 400
         elif "preview" in request.form:
-            previews = {lang: content.markdown(sub.body.data) for lang, sub in form.texts()}
+            previews = {lang: content.markdown(section.form.body.data) for lang, section in form.texts()}
         else:
             item, changes = _save(form, item)
             db.session.flush()
@@ -183,3 +217,136 @@ def verify(item_id):
     return redirect(request.form.get("back") == "dashboard" and url_for(".dashboard")
                     or url_for(".edit_opportunity", item_id=item.id), code=303)
 
+
+
+# Zones (curators of the operating agency, administrators), sectors and agencies (administrators).
+
+ZONE_FIELDS = ("slug", "country", "kind", "region", "latitude", "longitude", "area_ha", "established")
+
+
+def _zone_choices(form):
+    form.country.choices = [SelectChoice(c, content.country_name(c)) for c in COUNTRIES]
+    form.region.choices = [SelectChoice(code, label) for code, label in vocabulary.REGIONS.items()]
+    agencies = [a for a in content.all_agencies() if current_user.is_admin or a.id == current_user.agency_id]
+    form.agency.choices = [SelectChoice(str(a.id), a.code) for a in agencies]
+
+
+def _edit_object(*, item, model, text_model, form, shared, extra_values, unique_slug, template, kind, back, agency_id):
+    """Validate and save a zone, sector or agency form; shared by their views."""
+    status = 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            status = 400
+        elif unique_slug and db.session.scalar(select(func.count()).select_from(model).where(
+                model.slug == form.slug.data, model.id != (item.id if item else -1))):
+            form.slug.errors = [_("Another listing already has this address.")]
+            status = 400
+        else:
+            creating = item is None
+            if creating:
+                item = model()
+                db.session.add(item)
+            values = {field: getattr(form, field).data for field in shared}
+            values.update(extra_values(form))
+            changes = audit.changed(item, **values)
+            changes.update(save_texts(item, form, text_model))
+            db.session.flush()
+            audit.record(f"{kind}.{'create' if creating else 'edit'}", kind,
+                         getattr(item, "slug", None) or getattr(item, "code", ""),
+                         agency_id=agency_id(item), changes=changes)
+            db.session.commit()
+            flash(_("Saved."))
+            return redirect(url_for(back, item_id=item.id), code=303)
+    return render_template(template, form=form, item=item, kind=kind), status
+
+
+@bp.get("/zones")
+@roles_required("curator")
+def zones():
+    """Economic zones, to edit."""
+    items = [z for z in content.all_zones() if current_user.is_admin or z.agency_id == current_user.agency_id]
+    return render_template("admin/catalogue_list.html", items=items, kind="zone",
+                           edit="admin.edit_zone", new="admin.new_zone")
+
+
+def _zone_view(item):
+    if item is not None and not (current_user.is_admin or item.agency_id == current_user.agency_id):
+        abort(404)
+    form = form_for(ZoneForm, ZoneTexts, item, ZONE_FIELDS, **({"agency": str(item.agency_id)} if item else {}))
+    _zone_choices(form)
+    return _edit_object(item=item, model=Zone, text_model=ZoneText, form=form, shared=ZONE_FIELDS,
+                        extra_values=lambda f: {"agency_id": int(f.agency.data), "updated_at": utcnow()},
+                        unique_slug=True, template="admin/catalogue_form.html", kind="zone",
+                        back=".edit_zone", agency_id=lambda z: z.agency_id)
+
+
+@bp.route("/zones/new", methods=["GET", "POST"])
+@roles_required("curator")
+def new_zone():
+    """Add an economic zone."""
+    return _zone_view(None)
+
+
+@bp.route("/zones/<int:item_id>", methods=["GET", "POST"])
+@roles_required("curator")
+def edit_zone(item_id):
+    """Edit an economic zone."""
+    item = db.session.get(Zone, item_id)
+    if item is None:
+        abort(404)
+    return _zone_view(item)
+
+
+@bp.get("/sectors")
+@roles_required("admin")
+def sectors():
+    """Sectors, to edit."""
+    return render_template("admin/catalogue_list.html", items=content.all_sectors(), kind="sector",
+                           edit="admin.edit_sector", new="admin.new_sector")
+
+
+def _sector_view(item):
+    form = form_for(SectorForm, NamedTexts, item, ("slug", "position"))
+    return _edit_object(item=item, model=Sector, text_model=SectorText, form=form, shared=("slug",),
+                        extra_values=lambda f: {"position": f.position.data or 0}, unique_slug=True,
+                        template="admin/catalogue_form.html", kind="sector", back=".edit_sector",
+                        agency_id=lambda s: None)
+
+
+@bp.route("/sectors/new", methods=["GET", "POST"])
+@roles_required("admin")
+def new_sector():
+    """Add a sector."""
+    return _sector_view(None)
+
+
+@bp.route("/sectors/<int:item_id>", methods=["GET", "POST"])
+@roles_required("admin")
+def edit_sector(item_id):
+    """Edit a sector."""
+    item = db.session.get(Sector, item_id)
+    if item is None:
+        abort(404)
+    return _sector_view(item)
+
+
+@bp.get("/agencies")
+@roles_required("admin")
+def agencies():
+    """The two agencies: where enquiries go and how fast they promise to answer."""
+    return render_template("admin/catalogue_list.html", items=content.all_agencies(), kind="agency",
+                           edit="admin.edit_agency", new=None)
+
+
+@bp.route("/agencies/<int:item_id>", methods=["GET", "POST"])
+@roles_required("admin")
+def edit_agency(item_id):
+    """Edit an agency's enquiry addresses, reply target and names."""
+    item = db.session.get(Agency, item_id)
+    if item is None:
+        abort(404)
+    shared = ("website", "enquiry_email", "reply_days", "notification_language")
+    form = form_for(AgencyForm, NamedTexts, item, shared)
+    return _edit_object(item=item, model=Agency, text_model=AgencyText, form=form, shared=shared,
+                        extra_values=lambda f: {}, unique_slug=False, template="admin/catalogue_form.html",
+                        kind="agency", back=".edit_agency", agency_id=lambda a: a.id)

@@ -1,10 +1,19 @@
-"""The form curators write opportunities with: shared facts, and texts per language."""
+"""Forms curators write catalogue content with: shared facts, and texts per language."""
 
 from __future__ import annotations
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, Form, FormField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    FloatField,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
@@ -13,31 +22,82 @@ from portal.forms import LocalizedForm
 from portal.i18n import FORM_TRANSLATIONS, language_name
 
 SLUG = r"^[a-z0-9][a-z0-9-]{1,119}$"
+TOO_LONG = _l("Please use at most %(max)d characters.")
 
 
-class TextForm(Form):
-    """An opportunity's title, summary and body in one language."""
+def _at_most(n: int):
+    return Length(max=n, message=TOO_LONG)
+
+
+class TextsForm(Form):
+    """One language's texts; the first field (title or name) is needed once any is filled."""
 
     class Meta:
         def get_translations(self, form):
             return FORM_TRANSLATIONS
 
-    title = StringField(_l("Title"), validators=[Length(max=300, message=_l("Please use at most %(max)d characters."))])
-    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=1000, message=_l("Please use at most %(max)d characters."))])
-    body = TextAreaField(_l("Description (Markdown)"), validators=[Optional(), Length(max=20000, message=_l("Please use at most %(max)d characters."))])
+    FIELDS: tuple[str, ...] = ()
+
+    def values(self) -> dict[str, str]:
+        return {name: (getattr(self, name).data or "").strip() for name in self.FIELDS}
 
     def filled(self) -> bool:
-        return any((field.data or "").strip() for field in (self.title, self.summary, self.body))
+        return any(self.values().values())
 
     def complete(self) -> bool:
-        return all((field.data or "").strip() for field in (self.title, self.summary, self.body))
+        return all(self.values().values())
 
-    def validate_title(self, field):
-        if self.filled() and not (field.data or "").strip():
-            raise ValidationError(_l("A text in this language needs a title."))
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        first = getattr(self, self.FIELDS[0])
+        if self.filled() and not (first.data or "").strip():
+            first.errors = [*first.errors, _l("A text in this language needs a title.")]
+            valid = False
+        return valid
 
 
-class OpportunityForm(LocalizedForm):
+class OpportunityTexts(TextsForm):
+    FIELDS = ("title", "summary", "body")
+    title = StringField(_l("Title"), validators=[_at_most(300)])
+    summary = TextAreaField(_l("Summary"), validators=[_at_most(1000)])
+    body = TextAreaField(_l("Description (Markdown)"), validators=[_at_most(20000)])
+
+
+class ZoneTexts(TextsForm):
+    FIELDS = ("name", "summary", "incentives", "utilities", "tax_regime", "operator")
+    name = StringField(_l("Name"), validators=[_at_most(200)])
+    summary = TextAreaField(_l("Summary"), validators=[_at_most(2000)])
+    incentives = TextAreaField(_l("Incentives"), validators=[_at_most(10000)])
+    utilities = TextAreaField(_l("Utilities and tariffs"), validators=[_at_most(10000)])
+    tax_regime = TextAreaField(_l("Tax regime"), validators=[_at_most(5000)])
+    operator = StringField(_l("Operator"), validators=[_at_most(300)])
+
+
+class NamedTexts(TextsForm):
+    """Sectors and agencies: a name and a description."""
+
+    FIELDS = ("name", "description")
+    name = StringField(_l("Name"), validators=[_at_most(200)])
+    description = TextAreaField(_l("Description"), validators=[_at_most(5000)])
+
+
+class TranslatedForm(LocalizedForm):
+    """A form with one ``text_<lang>`` section per language; English is required."""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        english = self.text_en.form
+        first = getattr(english, english.FIELDS[0])  # FormFields take no inline validators, so checked here
+        if not (first.data or "").strip():
+            first.errors = [*first.errors, _l("Please fill in at least the English title or name.")]
+            valid = False
+        return valid
+
+    def texts(self):
+        return [(lang, getattr(self, f"text_{lang}")) for lang in current_app.config["LANGUAGES"]]
+
+
+class OpportunityForm(TranslatedForm):
     slug = StringField(_l("Address (slug)"), validators=[
         DataRequired(_l("Please give the listing an address.")),
         Regexp(SLUG, message=_l("Use lower-case Latin letters, digits and hyphens, like denim-mill-faisalabad."))])
@@ -60,21 +120,42 @@ class OpportunityForm(LocalizedForm):
         if field.data and not field.data.startswith((self.country.data or "").lower() + "-"):
             raise ValidationError(_l("This region is not in the chosen country."))
 
-    def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
-        english = self.text_en.form.title  # FormFields take no inline validators, so this is checked here
-        if not (english.data or "").strip():
-            english.errors = [*english.errors, _l("Every listing needs at least an English title.")]
-            valid = False
-        return valid
 
-    def texts(self):
-        return [(lang, getattr(self, f"text_{lang}")) for lang in current_app.config["LANGUAGES"]]
+class ZoneForm(TranslatedForm):
+    slug = OpportunityForm.slug
+    country = SelectField(_l("Country"))
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(c, label) for c, label in vocabulary.ZONE_KINDS.items()])
+    region = SelectField(_l("Region"))
+    agency = SelectField(_l("Responsible agency"))
+    latitude = FloatField(_l("Latitude"), validators=[Optional(), NumberRange(min=-90, max=90)])
+    longitude = FloatField(_l("Longitude"), validators=[Optional(), NumberRange(min=-180, max=180)])
+    area_ha = IntegerField(_l("Area (hectares)"), validators=[Optional(), NumberRange(min=0, max=10**7)])
+    established = IntegerField(_l("Established (year)"), validators=[Optional(), NumberRange(min=1900, max=2100)])
+
+    validate_region = OpportunityForm.validate_region
 
 
-def opportunity_form(languages, **kwargs) -> OpportunityForm:
-    """An OpportunityForm with one text section per configured language."""
-    attributes = {f"text_{lang}": FormField(TextForm, label=language_name(lang)) for lang in languages}
-    form_class = type("OpportunityFormWithTexts", (OpportunityForm,), attributes)
-    return form_class(**kwargs)
+class SectorForm(TranslatedForm):
+    slug = OpportunityForm.slug
+    position = IntegerField(_l("Position in lists"), validators=[Optional(), NumberRange(min=0, max=1000)])
 
+
+class AgencyForm(TranslatedForm):
+    website = StringField(_l("Website"), validators=[Optional(), _at_most(200),
+                                                    Regexp(r"^https?://", message=_l("Please give a web address starting with https://."))])
+    enquiry_email = StringField(_l("Addresses that receive enquiries (comma-separated)"),
+                                validators=[DataRequired(_l("Please enter your e-mail address.")), _at_most(300),
+                                            Regexp(r"^[^@\s,]+@[^@\s,]+(\s*,\s*[^@\s,]+@[^@\s,]+)*$",
+                                                   message=_l("Please enter a valid e-mail address, like name@example.com."))])
+    reply_days = IntegerField(_l("Reply within (working days)"), validators=[DataRequired(), NumberRange(min=1, max=60)])
+    notification_language = SelectField(_l("Language of enquiry notifications"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.notification_language.choices = [SelectChoice(c, language_name(c)) for c in current_app.config["LANGUAGES"]]
+
+
+def with_texts(base: type[TranslatedForm], texts: type[TextsForm], languages, **kwargs) -> TranslatedForm:
+    """An instance of ``base`` with one ``texts`` section per language."""
+    attributes = {f"text_{lang}": FormField(texts, label=language_name(lang)) for lang in languages}
+    return type(f"{base.__name__}WithTexts", (base,), attributes)(**kwargs)

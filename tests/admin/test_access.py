@@ -9,7 +9,7 @@ from portal.enquiries.models import Enquiry
 from portal.extensions import db
 from tests.admin.conftest import ACCOUNTS, csrf_from
 from tests.enquiries.conftest import send_enquiry
-from tests.factories import make_opportunity, make_sector
+from tests.factories import make_opportunity, make_sector, make_zone
 
 VISITORS = ["anonymous", *ACCOUNTS]
 # What each visitor gets; "login" means a redirect to the sign-in page.
@@ -25,6 +25,14 @@ OWN_LISTING = {"anonymous": "login", "officer_boi": 403, "officer_nia": 403, "cu
 CHANGE_OWN_LISTING = {**OWN_LISTING, "curator_boi": 303, "admin": 303}
 
 ROUTES = [
+    ("GET", "/admin/zones", CURATORS),
+    ("GET", "/admin/zones/new", CURATORS),
+    ("GET", "/admin/zones/{zone}", OWN_LISTING),
+    ("GET", "/admin/sectors", ADMIN_ONLY),
+    ("GET", "/admin/sectors/new", ADMIN_ONLY),
+    ("GET", "/admin/sectors/{sector}", ADMIN_ONLY),
+    ("GET", "/admin/agencies", ADMIN_ONLY),
+    ("GET", "/admin/agencies/{agency}", ADMIN_ONLY),
     ("GET", "/admin/opportunities", CURATORS),
     ("GET", "/admin/opportunities/new", CURATORS),
     ("GET", "/admin/opportunities/{listing}", OWN_LISTING),
@@ -58,13 +66,15 @@ def test_role_route_matrix(app, client, staff, signed_in, visitor):
     send_enquiry(client, destination="pk")
     reference = db.session.scalar(select(Enquiry.reference))
     listing = make_opportunity("boi-listing", sector=make_sector())
+    zone = make_zone("boi-zone")
     db.session.commit()
     browser = app.test_client() if visitor == "anonymous" else signed_in(visitor)
     token = csrf_from(browser.get("/admin/login" if visitor == "anonymous" else "/admin/account").get_data(as_text=True))
     wrong = []
     # Sign-out goes last: it ends the session the other requests need.
     for method, path, expected in sorted(ROUTES, key=lambda route: route[1] == "/admin/logout"):
-        url = path.format(pk=reference, user=staff["officer_nia"].id, listing=listing.id)
+        url = path.format(pk=reference, user=staff["officer_nia"].id, listing=listing.id, zone=zone.id,
+                          sector=listing.sector_id, agency=listing.agency_id)
         if method == "GET":
             response = browser.get(url)
         else:

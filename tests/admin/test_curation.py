@@ -93,7 +93,7 @@ def test_archived_listing_disappears_publicly(app, signed_in, sector):
 @pytest.mark.parametrize(
     "changes, message",
     [
-        ({"text_en-title": "", "text_en-summary": "", "text_en-body": ""}, "at least an English title"),
+        ({"text_en-title": "", "text_en-summary": "", "text_en-body": ""}, "at least the English title"),
         ({"text_ru-title": ""}, "needs a title"),
         ({"slug": "Bad Slug!"}, "lower-case Latin letters"),
         ({"min_usd": "9000000", "max_usd": "100"}, "must not be below"),
@@ -140,3 +140,43 @@ def test_officers_do_not_curate(signed_in):
     officer = signed_in("officer_nia")
     assert officer.get("/admin/opportunities").status_code == 403
     assert officer.get("/admin/opportunities/new").status_code == 403
+
+
+def test_admin_changes_where_an_agencys_enquiries_go(app, client, signed_in, staff):
+    from portal.catalogue.models import Agency
+    from portal.mail.models import OutboxMessage
+    from tests.enquiries.conftest import send_enquiry
+
+    admin = signed_in("admin")
+    nia = db.session.scalar(select(Agency).where(Agency.code == "NIA"))
+    token = csrf_from(admin.get(f"/admin/agencies/{nia.id}").get_data(as_text=True))
+    response = admin.post(f"/admin/agencies/{nia.id}", data={
+        "csrf_token": token, "website": "https://invest.gov.kg", "enquiry_email": "desk@nia.example, chief@nia.example",
+        "reply_days": "3", "notification_language": "ky", "text_en-name": "National Investment Agency",
+        "text_en-description": "Helps investors.", "text_ky-name": "Улуттук инвестициялар агенттиги"})
+    assert response.status_code == 303
+    send_enquiry(client, destination="kg")
+    recipients = set(db.session.scalars(select(OutboxMessage.recipient).where(OutboxMessage.kind == "notification")))
+    assert recipients == {"desk@nia.example", "chief@nia.example"}
+    subject = db.session.scalar(select(OutboxMessage.subject).where(OutboxMessage.kind == "notification").limit(1))
+    assert "KG-" in subject and "New enquiry" not in subject  # written in Kyrgyz now
+    change = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "agency.edit"))
+    assert change.changes["reply_days"] == [5, 3]
+
+
+def test_curator_adds_a_zone_that_appears_publicly(app, signed_in, staff):
+    curator = signed_in("curator_nia")
+    from portal.catalogue.models import Agency
+
+    nia = db.session.scalar(select(Agency.id).where(Agency.code == "NIA"))
+    token = csrf_from(curator.get("/admin/zones/new").get_data(as_text=True))
+    response = curator.post("/admin/zones/new", data={
+        "csrf_token": token, "slug": "tokmok-industrial-park", "country": "KG", "kind": "industrial_estate",
+        "region": "kg-chui", "agency": str(nia), "latitude": "42.84", "longitude": "75.29", "area_ha": "120",
+        "established": "2024", "text_en-name": "Tokmok Industrial Park", "text_en-summary": "Light industry.",
+        "text_ru-name": "Индустриальный парк Токмок"})
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    page = app.test_client().get("/ru/zones/tokmok-industrial-park").get_data(as_text=True)
+    assert "Индустриальный парк Токмок" in page
+    zone_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    assert signed_in("curator_boi").get(f"/admin/zones/{zone_id}").status_code == 404
