@@ -1,0 +1,93 @@
+"""In a real browser: two curators publish a listing; an officer answers an enquiry the investor then sees."""
+
+from __future__ import annotations
+
+import re
+
+from portal.admin.users import create_user
+from portal.enquiries import routing
+from portal.extensions import db
+from tests.factories import make_agency, make_sector
+
+PASSWORD = "correct horse battery"
+
+
+def sign_in(page, email):
+    page.goto("/admin/login")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/admin/$"))
+
+
+def sign_out(page):
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(re.compile(r"/admin/login"))
+
+
+def test_listing_and_enquiry_journeys(browser, live_app, page):
+    boi = make_agency("BOI", "PK")
+    make_agency("NIA", "KG")
+    make_sector("textiles", {"en": "Textiles", "ru": "Текстиль"})
+    for email, role in (("writer@boi.example", "curator"), ("reviewer@boi.example", "curator"),
+                        ("officer@boi.example", "officer")):
+        create_user(email, role, "BOI", PASSWORD)
+    db.session.commit()
+    enquiry, = routing.submit(routing.Submission(
+        name="Farah Qureshi", organisation="Gulf Textiles", email="farah@example.net", phone="",
+        country="AE", investor_type="company", ticket_size="1m_10m",
+        message="We want to source denim from Punjab.", reply_language="en", language="en", destination="pk"))
+    assert boi.id
+
+    # A curator writes the listing in English and Russian and submits it.
+    sign_in(page, "writer@boi.example")
+    page.goto("/admin/opportunities/new")
+    page.locator("#slug").fill("lahore-denim-laundry")
+    page.locator("#sector").select_option(label="Textiles")
+    page.locator("#country").select_option("PK")
+    page.locator("#region").select_option("pk-punjab")
+    page.locator("#min_usd").fill("3000000")
+    page.locator("#max_usd").fill("9000000")
+    page.locator("#text_en-title").fill("Denim laundry in Lahore")
+    page.locator("#text_en-summary").fill("Washing and finishing for export denim.")
+    page.locator("#text_en-body").fill("## The opportunity\n\nA laundry for **denim**.")
+    page.locator("#text_ru-title").fill("Прачечная для денима в Лахоре")
+    page.locator("#text_ru-summary").fill("Стирка и отделка экспортного денима.")
+    page.locator("#text_ru-body").fill("Прачечная.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_url(re.compile(r"/admin/opportunities/\d+$"))
+    page.get_by_role("button", name="Submit for review").click()
+    assert page.get_by_text("In review").first.is_visible()
+    assert page.get_by_role("button", name="Publish").count() == 0  # not for the one who submitted
+    sign_out(page)
+
+    # A second curator of the agency publishes it.
+    sign_in(page, "reviewer@boi.example")
+    page.goto("/admin/opportunities")
+    page.get_by_role("link", name="Denim laundry in Lahore").click()
+    page.get_by_role("button", name="Publish").click()
+    page.wait_for_load_state()
+    sign_out(page)
+
+    # The public sees it, in both languages.
+    page.goto("/en/opportunities")
+    assert page.get_by_role("link", name="Denim laundry in Lahore").is_visible()
+    page.goto("/ru/opportunities")
+    page.get_by_role("link", name="Прачечная для денима в Лахоре").click()
+    assert page.locator("h1").inner_text() == "Прачечная для денима в Лахоре"
+
+    # An officer answers the enquiry.
+    sign_in(page, "officer@boi.example")
+    page.goto("/admin/enquiries")
+    page.get_by_role("link", name=enquiry.reference).click()
+    page.get_by_label("Status").select_option(label="Answered")
+    page.get_by_role("button", name="Change status").click()
+    page.wait_for_load_state()
+    sign_out(page)
+
+    # The investor checks the status.
+    page.goto("/en/enquiries/status")
+    page.get_by_label("Reference number").fill(enquiry.reference)
+    page.get_by_label("E-mail address used for the enquiry").fill("farah@example.net")
+    page.get_by_role("button", name="Check status").click()
+    assert page.locator(".status").inner_text() == "Answered"
