@@ -26,6 +26,7 @@ def from_environment(instance_path: str) -> dict:
         "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", "0")),
         "PAGE_SIZE": int(os.environ.get("PAGE_SIZE", "12")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(256 * 1024))),
+        "ATTACHMENT_MAX_BYTES": int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
         "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "smtp"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),

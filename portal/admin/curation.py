@@ -24,11 +24,12 @@ from portal.admin.curation_forms import (
     with_texts,
 )
 from portal.admin.views import bp
-from portal.catalogue import content, vocabulary, workflow
+from portal.catalogue import content, files, vocabulary, workflow
 from portal.catalogue.models import (
     COUNTRIES,
     Agency,
     AgencyText,
+    Attachment,
     Opportunity,
     OpportunityText,
     Sector,
@@ -37,7 +38,7 @@ from portal.catalogue.models import (
     ZoneText,
     utcnow,
 )
-from portal.extensions import db
+from portal.extensions import csrf, db
 from portal.forms import LocalizedForm
 
 SHARED_FIELDS = ("slug", "country", "region", "min_usd", "max_usd", "kind", "stage", "featured")
@@ -350,3 +351,53 @@ def edit_agency(item_id):
     return _edit_object(item=item, model=Agency, text_model=AgencyText, form=form, shared=shared,
                         extra_values=lambda f: {}, unique_slug=False, template="admin/catalogue_form.html",
                         kind="agency", back=".edit_agency", agency_id=lambda a: a.id)
+
+
+# Attachments: brochures and pictures of a listing.
+
+@bp.post("/opportunities/<int:item_id>/attachments")
+@csrf.exempt  # checked below, after the larger upload limit is set
+@roles_required("curator")
+def add_attachment(item_id):
+    """Attach a PDF brochure or a picture, checked by its content."""
+    item = _curated(item_id)
+    limit = current_app.config["ATTACHMENT_MAX_BYTES"]
+    request.max_content_length = limit + 64 * 1024
+    if not LocalizedForm().validate_on_submit():
+        abort(400)
+    upload = request.files.get("file")
+    data = upload.read(limit + 1) if upload else b""
+    detected = files.detect(data)
+    if not data:
+        flash(_("Please choose a file."))
+    elif len(data) > limit:
+        abort(413)
+    elif detected is None:
+        flash(_("Only PDF documents and PNG, JPEG or WebP pictures can be attached."))
+    else:
+        content_type, extension = detected
+        attachment = Attachment(opportunity=item, filename=files.clean_filename(upload.filename, extension),
+                                content_type=content_type, size=len(data), data=data)
+        db.session.add(attachment)
+        audit.record("attachment.add", "opportunity", item.slug, agency_id=item.agency_id,
+                     changes={"attachment": (None, attachment.filename)})
+        db.session.commit()
+        flash(_("Attached."))
+    return redirect(url_for(".edit_opportunity", item_id=item.id) + "#attachments", code=303)
+
+
+@bp.post("/opportunities/<int:item_id>/attachments/<int:attachment_id>/delete")
+@roles_required("curator")
+def delete_attachment(item_id, attachment_id):
+    """Remove an attachment."""
+    item = _curated(item_id)
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.opportunity_id != item.id:
+        abort(404)
+    if not LocalizedForm().validate_on_submit():
+        abort(400)
+    audit.record("attachment.remove", "opportunity", item.slug, agency_id=item.agency_id,
+                 changes={"attachment": (attachment.filename, None)})
+    db.session.delete(attachment)
+    db.session.commit()
+    return redirect(url_for(".edit_opportunity", item_id=item.id) + "#attachments", code=303)

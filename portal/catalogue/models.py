@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from sqlalchemy.orm.collections import attribute_keyed_dict
 
 from portal.extensions import db
@@ -167,6 +167,33 @@ class Opportunity(Translated, db.Model):
     texts: Mapped[dict[str, OpportunityText]] = relationship(
         collection_class=attribute_keyed_dict("lang"), cascade="all, delete-orphan"
     )
+    attachments: Mapped[list[Attachment]] = relationship(
+        order_by="Attachment.id", cascade="all, delete-orphan", back_populates="opportunity"
+    )
+
+
+class Attachment(db.Model):
+    """A brochure (PDF) or picture of an opportunity.
+
+    The bytes live in the database, not on a server's disk, so that any number
+    of app servers can serve them.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunity.id", ondelete="CASCADE"), index=True)
+    #: the name shown and offered for download, cleaned of paths and odd characters
+    filename: Mapped[str] = mapped_column(String(200))
+    #: detected from the content, never taken from the upload
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int]
+    data: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    opportunity: Mapped[Opportunity] = relationship(back_populates="attachments")
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
 
 
 class OpportunityText(TextMixin, db.Model):

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from flask import abort, current_app, g, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from portal.catalogue import content, search, vocabulary, workflow
-from portal.catalogue.models import Agency, Opportunity, Sector, Zone
+from portal.catalogue.models import Agency, Attachment, Opportunity, Sector, Zone
 from portal.extensions import db
 from portal.i18n import language_blueprint
 
@@ -91,6 +92,7 @@ def opportunity(slug):
         .where(Opportunity.slug == _valid_slug(slug))
         .options(
             selectinload(Opportunity.texts),
+            selectinload(Opportunity.attachments),
             joinedload(Opportunity.sector).selectinload(Sector.texts),
             joinedload(Opportunity.zone).selectinload(Zone.texts),
             joinedload(Opportunity.agency).selectinload(Agency.texts),
@@ -101,6 +103,29 @@ def opportunity(slug):
     if item is None or (item.state != "published" and not workflow.may_curate(current_user, item)):
         abort(404)
     return render_template("catalogue/opportunity.html", item=item, preview=item.state != "published")
+
+
+@bp.get("/opportunities/<slug>/files/<int:attachment_id>/<name>")
+def attachment(slug, attachment_id, name):
+    """A brochure or picture of an opportunity, served so that browsers cannot mistake it for a page."""
+    item = db.session.execute(
+        select(Attachment, Opportunity)
+        .join(Opportunity)
+        .where(Attachment.id == attachment_id, Opportunity.slug == _valid_slug(slug))
+        .options(undefer(Attachment.data))
+    ).first()
+    if item is None:
+        abort(404)
+    file, opportunity = item
+    if opportunity.state != "published" and not workflow.may_curate(current_user, opportunity):
+        abort(404)
+    response = current_app.response_class(file.data, mimetype=file.content_type)
+    disposition = "inline" if file.is_image else "attachment"
+    response.headers["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(file.filename)}"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "public, max-age=3600" if opportunity.state == "published" else "no-store"
+    return response
 
 
 @bp.get("/sectors/<slug>")
