@@ -109,8 +109,8 @@ def format_day(value: date | datetime | None, fmt: str = "medium") -> str:
 
 
 #: What extensions cache on ``g``: the locale (Flask-Babel), the CSRF token
-#: (Flask-WTF) and the signed-in user (Flask-Login).
-_REQUEST_CACHES = ("_flask_babel", "csrf_token", "_login_user")
+#: and its verdict (Flask-WTF), and the signed-in user (Flask-Login).
+_REQUEST_CACHES = ("_flask_babel", "csrf_token", "csrf_valid", "_login_user")
 
 
 def _forget_request_caches() -> None:

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.admin.models import AuditEntry, User
+from portal.enquiries.models import Enquiry
 from portal.extensions import db
 from tests.admin.conftest import PASSWORD, csrf_from, sign_in
 from tests.conftest import running_app
@@ -71,11 +72,27 @@ def test_idle_session_expires(app, staff, signed_in):
 
 
 def test_every_staff_post_needs_a_csrf_token(app, staff, signed_in):
+    from tests.enquiries.conftest import send_enquiry
+    from tests.factories import make_opportunity, make_sector, make_zone
+
+    send_enquiry(app.test_client(), destination="pk")
+    listing = make_opportunity("a-listing", sector=make_sector())
+    zone = make_zone("a-zone")
+    db.session.commit()
     client = signed_in("admin")
-    for url in ("/admin/logout", "/admin/account", "/admin/users", f"/admin/users/{staff['officer_nia'].id}/active",
-                "/admin/enquiries/PK-2026-00001/status", "/admin/enquiries/PK-2026-00001/notes",
-                "/admin/enquiries/PK-2026-00001/assign", "/admin/login"):
-        assert client.post(url, data={}).status_code == 400, url
+    reference = db.session.scalar(select(Enquiry.reference))
+    urls = ["/admin/logout", "/admin/account", "/admin/users", f"/admin/users/{staff['officer_nia'].id}/active",
+            f"/admin/enquiries/{reference}/status", f"/admin/enquiries/{reference}/notes",
+            f"/admin/enquiries/{reference}/assign", "/admin/login", "/admin/opportunities/new",
+            f"/admin/opportunities/{listing.id}", f"/admin/opportunities/{listing.id}/state",
+            f"/admin/opportunities/{listing.id}/verify", f"/admin/opportunities/{listing.id}/attachments",
+            f"/admin/opportunities/{listing.id}/attachments/1/delete", "/admin/zones/new", f"/admin/zones/{zone.id}",
+            "/admin/sectors/new", f"/admin/sectors/{listing.sector_id}", f"/admin/agencies/{listing.agency_id}"]
+    post_rules = {str(rule) for rule in app.url_map.iter_rules() if "POST" in rule.methods and str(rule).startswith("/admin")}
+    assert len(post_rules) == len(urls), sorted(post_rules)  # a new POST route must be added here
+    for url in urls:
+        assert client.post(url, data={}).status_code in (400, 404), url
+    assert db.session.scalar(select(Enquiry.status)) == "new"
     assert client.get("/admin/").status_code == 200  # still signed in
 
 
