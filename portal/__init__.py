@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -22,6 +23,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         # Behind a load balancer: take the client's address and scheme from its headers.
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    # A staff session's cookie lapses after the idle time, on public pages too.
+    app.permanent_session_lifetime = timedelta(minutes=app.config["STAFF_IDLE_MINUTES"])
 
     ext.db.init_app(app)
     ext.migrate.init_app(app, ext.db, directory=os.path.join(app.root_path, os.pardir, "migrations"))

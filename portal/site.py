@@ -8,6 +8,8 @@ from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_te
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from flask_login import current_user
+
 from portal.extensions import db
 from portal.i18n import best_language
 
@@ -51,7 +53,12 @@ def _error_language() -> None:
     if g.get("lang"):
         return
     first = request.path.strip("/").split("/", 1)[0]
-    g.lang = first if first in current_app.config["LANGUAGES"] else best_language()
+    if first in current_app.config["LANGUAGES"]:
+        g.lang = first
+    elif first == "admin" and current_user.is_authenticated:
+        g.lang = current_user.preferred_language
+    else:
+        g.lang = best_language()
 
 
 def _error_page(error, status: int):
@@ -62,6 +69,11 @@ def _error_page(error, status: int):
 @bp.app_errorhandler(400)
 def bad_request(error):
     return _error_page(error, 400)
+
+
+@bp.app_errorhandler(403)
+def forbidden(error):
+    return _error_page(error, 403)
 
 
 @bp.app_errorhandler(404)

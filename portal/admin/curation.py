@@ -137,6 +137,8 @@ def _save(form, item: Opportunity | None) -> tuple[Opportunity, dict]:
                   zone_id=int(form.zone.data) if form.zone.data else None)
     changes = audit.changed(item, **values)
     changes.update(save_texts(item, form, OpportunityText))
+    if changes:
+        item.edited_by_id = current_user.id
     item.updated_at = now
     return item, changes
 

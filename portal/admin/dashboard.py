@@ -65,10 +65,10 @@ def collect(user) -> dict:
                                       Opportunity.last_verified_at < now - timedelta(days=workflow.STALE_AFTER_DAYS))
             .options(selectinload(Opportunity.texts)).order_by(Opportunity.last_verified_at).limit(50)))
 
-    failed_mail = None
-    if user.is_admin:
-        failed_mail = db.session.scalar(
-            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.failed_at.is_not(None)))
+    failed = select(func.count()).select_from(OutboxMessage).where(OutboxMessage.failed_at.is_not(None))
+    if not user.is_admin:
+        failed = failed.join(Enquiry, OutboxMessage.enquiry_id == Enquiry.id).where(*scope)
+    failed_mail = db.session.scalar(failed)
     return {
         "by_status": by_status,
         "overdue": overdue,

@@ -111,12 +111,14 @@ def conditions(filters: InboxFilters) -> list:
 
 
 def staff_of_agency(agency_id: int) -> list[User]:
+    """The officers an enquiry of the agency can be assigned to."""
     return list(db.session.scalars(
-        select(User).where(User.agency_id == agency_id, User.active.is_(True)).order_by(User.name, User.email)))
+        select(User).where(User.agency_id == agency_id, User.role == "officer", User.active.is_(True))
+        .order_by(User.name, User.email)))
 
 
 def visible_assignees() -> list[User]:
-    where = [User.active.is_(True), User.role != "admin"]
+    where = [User.active.is_(True), User.role == "officer"]
     if not current_user.is_admin:
         where.append(User.agency_id == current_user.agency_id)
     return list(db.session.scalars(select(User).where(*where).order_by(User.name, User.email)))
@@ -238,14 +240,14 @@ def add_note(reference):
     return _back(item)
 
 
-#: Characters that make a spreadsheet treat a cell as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Characters that make a spreadsheet treat a cell as a formula (full-width forms included).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 
 
 def spreadsheet_safe(value) -> str:
     """A cell value that Excel and LibreOffice show as text, never run as a formula."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return "'" + text if text.lstrip(" ").startswith(_FORMULA_START) else text
 
 
 @bp.get("/enquiries/export.csv")

@@ -52,9 +52,9 @@ def login():
     status = 200
     if form.validate_on_submit():
         user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
-        if user is None:
-            check_password_hash(_DUMMY_HASH, form.password.data)
-        if user is not None and user.active and user.check_password(form.password.data):
+        # A password is always checked, so that neither unknown nor inactive accounts answer faster.
+        right = user.check_password(form.password.data) if user else check_password_hash(_DUMMY_HASH, form.password.data)
+        if user is not None and user.active and right:
             session.clear()
             login_user(user)
             session["seen"] = access._now()

@@ -160,6 +160,8 @@ class Opportunity(Translated, db.Model):
     last_verified_at: Mapped[datetime | None]
     #: who sent it for review; another person must publish it
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    #: who last changed its content; they may not be the one to publish it either
+    edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     sector: Mapped[Sector] = relationship()
     zone: Mapped[Zone | None] = relationship()

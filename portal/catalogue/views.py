@@ -102,7 +102,11 @@ def opportunity(slug):
     # Staff who curate a listing may preview it in any state; everyone else sees published ones only.
     if item is None or (item.state != "published" and not workflow.may_curate(current_user, item)):
         abort(404)
-    return render_template("catalogue/opportunity.html", item=item, preview=item.state != "published")
+    response = current_app.make_response(
+        render_template("catalogue/opportunity.html", item=item, preview=item.state != "published"))
+    if item.state != "published":
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.get("/opportunities/<slug>/files/<int:attachment_id>/<name>")
@@ -124,7 +128,7 @@ def attachment(slug, attachment_id, name):
     response.headers["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(file.filename)}"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "public, max-age=3600" if opportunity.state == "published" else "no-store"
+    response.headers["Cache-Control"] = "public, max-age=300" if opportunity.state == "published" else "private, no-store"
     return response
 
 

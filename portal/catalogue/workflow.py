@@ -49,7 +49,7 @@ def why_not(user, action: str, opportunity: Opportunity) -> str | None:
     sources, _target = TRANSITIONS[action]
     if opportunity.state not in sources:
         return str(_l("This cannot be done to a listing in this state."))
-    if action == "publish" and not user.is_admin and opportunity.submitted_by_id == user.id:
+    if action == "publish" and not user.is_admin and user.id in (opportunity.submitted_by_id, opportunity.edited_by_id):
         return str(_l("Another curator of your agency or an administrator must publish what you submitted."))
     return None
 

@@ -158,3 +158,19 @@ def test_admin_adds_and_deactivates_users_in_the_ui(app, staff, signed_in):
     db.session.expire_all()
     assert user.active is False
     assert sign_in(app.test_client(), "new", "long enough secret").status_code == 400
+
+
+def test_forbidden_page_speaks_the_users_language(app, staff, signed_in):
+    staff["curator_nia"].preferred_language = "ur"
+    db.session.commit()
+    response = signed_in("curator_nia").get("/admin/users")
+    assert response.status_code == 403
+    page = response.get_data(as_text=True)
+    assert '<html lang="ur" dir="rtl">' in page
+    assert "You may not use this page" not in page
+
+
+def test_session_cookie_lapses_with_the_idle_time(app, staff):
+    response = sign_in(app.test_client(), "officer_boi")
+    cookie = response.headers["Set-Cookie"]
+    assert "Expires=" in cookie and app.permanent_session_lifetime.total_seconds() == 30 * 60

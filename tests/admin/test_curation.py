@@ -10,7 +10,8 @@ from sqlalchemy import select
 from portal.admin.models import AuditEntry
 from portal.catalogue.models import Opportunity, utcnow
 from portal.extensions import db
-from tests.admin.conftest import csrf_from
+from portal.admin.users import create_user
+from tests.admin.conftest import PASSWORD, csrf_from, sign_in
 from tests.factories import make_opportunity, make_sector
 
 
@@ -58,6 +59,7 @@ def test_write_submit_publish_by_a_second_curator(app, signed_in, staff, sector)
     assert public.get("/en/opportunities/sialkot-surgical-steel").status_code == 404
     preview = writer.get("/en/opportunities/sialkot-surgical-steel")
     assert preview.status_code == 200 and "not public" in preview.get_data(as_text=True)
+    assert preview.headers["Cache-Control"] == "private, no-store"
 
     assert act(writer, item, "submit").status_code == 303
     assert act(writer, item, "publish").status_code == 303  # refused: the writer cannot publish
@@ -68,7 +70,18 @@ def test_write_submit_publish_by_a_second_curator(app, signed_in, staff, sector)
     assert act(signed_in("curator_nia"), item, "publish").status_code == 404  # another agency's listing
     assert act(signed_in("officer_boi"), item, "publish").status_code == 403
     assert act(signed_in("admin"), item, "return").status_code == 303
-    assert act(writer, item, "submit").status_code == 303
+    # A colleague who only submits does not make the writer a second person.
+    create_user("colleague@example.org", "curator", "BOI", PASSWORD)
+    db.session.commit()
+    colleague = app.test_client()
+    sign_in(colleague, "colleague")
+    assert act(colleague, item, "submit").status_code == 303
+    assert act(writer, item, "publish").status_code == 303
+    db.session.expire_all()
+    assert item.state == "in_review"  # the writer edited it last: still refused
+    assert act(colleague, item, "publish").status_code == 303
+    db.session.expire_all()
+    assert item.state == "in_review"  # the colleague submitted it: refused too
     assert act(signed_in("admin"), item, "publish").status_code == 303
     db.session.expire_all()
     assert item.state == "published" and item.last_verified_at is not None
@@ -78,6 +91,22 @@ def test_write_submit_publish_by_a_second_curator(app, signed_in, staff, sector)
                                  .order_by(AuditEntry.id)).all()
     assert actions == ["opportunity.create", "opportunity.submit", "opportunity.return", "opportunity.submit",
                        "opportunity.publish"]
+
+
+def test_a_second_curator_of_the_agency_publishes(app, signed_in, sector):
+    writer = signed_in("curator_boi")
+    listing_form(writer, sector)
+    item = db.session.scalar(select(Opportunity))
+    act(writer, item, "submit")
+    create_user("reviewer@example.org", "curator", "BOI", PASSWORD)
+    db.session.commit()
+    reviewer = app.test_client()
+    sign_in(reviewer, "reviewer")
+    assert act(reviewer, item, "publish").status_code == 303
+    db.session.expire_all()
+    assert item.state == "published"
+    response = app.test_client().get("/en/opportunities/sialkot-surgical-steel")
+    assert response.status_code == 200 and "Cache-Control" not in response.headers
 
 
 def test_archived_listing_disappears_publicly(app, signed_in, sector):

@@ -101,7 +101,7 @@ def test_csv_opens_in_excel_and_neutralises_formulas(signed_in, enquiries):
     assert evil["overdue"] == "yes"
 
 
-@pytest.mark.parametrize("value, expected", [("=1+1", "'=1+1"), ("@SUM(A1)", "'@SUM(A1)"), ("-5", "'-5"),
+@pytest.mark.parametrize("value, expected", [("=1+1", "'=1+1"), (" =cmd|x", "' =cmd|x"), ("＝1", "'＝1"), ("@SUM(A1)", "'@SUM(A1)"), ("-5", "'-5"),
                                              ("+1", "'+1"), ("\tx", "'\tx"), ("plain", "plain"), (None, "")])
 def test_spreadsheet_safe(value, expected):
     assert spreadsheet_safe(value) == expected
@@ -139,10 +139,11 @@ def test_officer_works_an_enquiry_and_the_investor_sees_it(app, client, signed_i
     assert "Answered" in investor_view
 
 
-def test_cannot_assign_to_another_agencys_officer(signed_in, staff, enquiries):
+@pytest.mark.parametrize("who", ["officer_nia", "curator_boi", "admin"])
+def test_enquiries_go_only_to_officers_of_the_agency(signed_in, staff, enquiries, who):
     officer = signed_in("officer_boi")
     page_url = f"/admin/enquiries/{enquiries[0].reference}"
-    response = post_form(officer, f"{page_url}/assign", page_url, {"assign-assignee": str(staff["officer_nia"].id)})
+    response = post_form(officer, f"{page_url}/assign", page_url, {"assign-assignee": str(staff[who].id)})
     assert response.status_code == 400
     db.session.expire_all()
     assert enquiries[0].assignee_id is None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from portal.admin.users import create_user
 from portal.enquiries import routing
 from portal.extensions import db
@@ -57,8 +59,9 @@ def test_listing_and_enquiry_journeys(browser, live_app, page):
     page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_url(re.compile(r"/admin/opportunities/\d+$"))
     page.get_by_role("button", name="Submit for review").click()
-    assert page.get_by_text("In review").first.is_visible()
-    assert page.get_by_role("button", name="Publish").count() == 0  # not for the one who submitted
+    expect(page.get_by_role("button", name="Back to draft")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("In review")
+    expect(page.get_by_role("button", name="Publish")).to_have_count(0)  # not for the one who submitted
     sign_out(page)
 
     # A second curator of the agency publishes it.
@@ -66,15 +69,15 @@ def test_listing_and_enquiry_journeys(browser, live_app, page):
     page.goto("/admin/opportunities")
     page.get_by_role("link", name="Denim laundry in Lahore").click()
     page.get_by_role("button", name="Publish").click()
-    page.wait_for_load_state()
+    expect(page.locator("main")).to_contain_text("Published")
     sign_out(page)
 
     # The public sees it, in both languages.
     page.goto("/en/opportunities")
-    assert page.get_by_role("link", name="Denim laundry in Lahore").is_visible()
+    expect(page.get_by_role("link", name="Denim laundry in Lahore")).to_be_visible()
     page.goto("/ru/opportunities")
     page.get_by_role("link", name="Прачечная для денима в Лахоре").click()
-    assert page.locator("h1").inner_text() == "Прачечная для денима в Лахоре"
+    expect(page.locator("h1")).to_have_text("Прачечная для денима в Лахоре")
 
     # An officer answers the enquiry.
     sign_in(page, "officer@boi.example")
@@ -82,7 +85,7 @@ def test_listing_and_enquiry_journeys(browser, live_app, page):
     page.get_by_role("link", name=enquiry.reference).click()
     page.get_by_label("Status").select_option(label="Answered")
     page.get_by_role("button", name="Change status").click()
-    page.wait_for_load_state()
+    expect(page.locator("main")).to_contain_text("enquiry.status")
     sign_out(page)
 
     # The investor checks the status.
@@ -90,4 +93,4 @@ def test_listing_and_enquiry_journeys(browser, live_app, page):
     page.get_by_label("Reference number").fill(enquiry.reference)
     page.get_by_label("E-mail address used for the enquiry").fill("farah@example.net")
     page.get_by_role("button", name="Check status").click()
-    assert page.locator(".status").inner_text() == "Answered"
+    expect(page.locator(".status")).to_have_text("Answered")
