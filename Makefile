@@ -32,7 +32,12 @@ run: install
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install
+# axe-core for the accessibility tests, pinned in package.json / package-lock.json.
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent; \
+	else echo "npm not found: the accessibility tests will skip (and fail under CI=true)"; fi
+
+test: install node_modules/axe-core/axe.min.js
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 extract-messages: $(VENV)/.installed
@@ -46,5 +51,5 @@ bench: install
 	$(BIN)/python bench/pages.py
 
 clean:
-	rm -rf $(VENV) instance/portal.sqlite3
+	rm -rf $(VENV) instance/portal.sqlite3 node_modules
 	find translations -name '*.mo' -delete

@@ -1,0 +1,123 @@
+"""axe-core in Chromium on every public page type, in every language: no WCAG 2.0/2.1 A or AA violations."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from portal.catalogue import demo
+from portal.enquiries import routing
+from portal.extensions import db
+
+AXE = Path(__file__).parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+LANGUAGES = ["en", "ur", "ru", "ky"]
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PUBLIC_PAGES = {
+    "home": "/{lang}/",
+    "list": "/{lang}/opportunities?sector=textiles",
+    "search": "/{lang}/opportunities?q=textile&page=1",
+    "detail": "/{lang}/opportunities/faisalabad-denim-finishing-plant",
+    "sector": "/{lang}/sectors/energy",
+    "zones": "/{lang}/zones",
+    "zone": "/{lang}/zones/naryn-fez",
+    "about": "/{lang}/about",
+    "enquire": "/{lang}/enquire?opportunity=issyk-kul-eco-resort",
+    "enquire-general": "/{lang}/enquire",
+    "status": "/{lang}/enquiries/status",
+    "not-found": "/{lang}/no-such-page",
+}
+
+
+@pytest.fixture
+def axe_page(browser, live_app):
+    from tests.conftest import skip_or_fail
+
+    if not AXE.exists():
+        skip_or_fail("axe-core is not installed (npm ci)")
+    demo.load()
+    context = browser.new_context(base_url=live_app.base_url, bypass_csp=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def violations(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS)
+    return result["violations"]
+
+
+def report(found: dict[str, list]) -> str:
+    """Violations grouped by rule, with the pages and elements where they occur."""
+    lines = []
+    for rule, cases in sorted(found.items()):
+        lines.append(f"{rule}: {cases[0][1]} ({len(cases)} pages)")
+        for where, _help, targets in cases[:6]:
+            lines.append(f"    {where}: {', '.join(targets[:3])}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_public_pages_have_no_axe_violations(axe_page, lang):
+    found = defaultdict(list)
+    for name, path in PUBLIC_PAGES.items():
+        axe_page.goto(path.format(lang=lang))
+        for violation in violations(axe_page):
+            targets = [", ".join(node["target"]) for node in violation["nodes"]]
+            found[violation["id"]].append((f"{name} ({lang})", violation["help"], targets))
+    assert not found, "\n" + report(found)
+
+
+STAFF_PAGES = {
+    "login": "/admin/login",
+    "dashboard": "/admin/",
+    "inbox": "/admin/enquiries?status=new",
+    "enquiry": "/admin/enquiries/{reference}",
+    "listings": "/admin/opportunities",
+    "listing-edit": "/admin/opportunities/{listing}",
+    "listing-new": "/admin/opportunities/new",
+    "zones": "/admin/zones",
+    "zone-edit": "/admin/zones/{zone}",
+    "sectors": "/admin/sectors",
+    "agency-edit": "/admin/agencies/{agency}",
+    "users": "/admin/users",
+    "audit": "/admin/audit",
+    "account": "/admin/account",
+}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_staff_pages_have_no_axe_violations(axe_page, lang):
+    from portal.admin.users import create_user
+    from portal.catalogue.models import Agency, Opportunity, Zone
+    from sqlalchemy import select
+
+    create_user("admin@example.org", "admin", None, "correct horse battery", preferred_language=lang)
+    enquiry, = routing.submit(routing.Submission(
+        name="Farah Qureshi", organisation="Gulf Textiles", email="farah@example.net", phone="",
+        country="AE", investor_type="company", ticket_size="1m_10m",
+        message="We want to source denim from Punjab.", reply_language="en", language="en", destination="pk"))
+    ids = {"reference": enquiry.reference,
+           "listing": db.session.scalar(select(Opportunity.id).limit(1)),
+           "zone": db.session.scalar(select(Zone.id).limit(1)),
+           "agency": db.session.scalar(select(Agency.id).limit(1))}
+    db.session.commit()
+    found = defaultdict(list)
+    axe_page.goto("/admin/login")
+    for violation in violations(axe_page):
+        found[violation["id"]].append((f"login ({lang})", violation["help"], [str(n["target"]) for n in violation["nodes"]]))
+    axe_page.locator("#email").fill("admin@example.org")
+    axe_page.locator("#password").fill("correct horse battery")
+    axe_page.locator("form.status-form button[type=submit]").click()
+    axe_page.wait_for_url("**/admin/")
+    for name, path in STAFF_PAGES.items():
+        if name == "login":
+            continue
+        axe_page.goto(path.format(**ids))
+        assert f'lang="{lang}"' in axe_page.content()[:200]
+        for violation in violations(axe_page):
+            targets = [", ".join(node["target"]) for node in violation["nodes"]]
+            found[violation["id"]].append((f"{name} ({lang})", violation["help"], targets))
+    assert not found, "\n" + report(found)
