@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app portal
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install translations extract-messages update-messages bench clean
+.PHONY: run test install translations extract-messages update-messages bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ extract-messages: $(VENV)/.installed
 update-messages: extract-messages
 	$(BIN)/pybabel update --no-fuzzy-matching -i translations/messages.pot -d translations
 	$(BIN)/python translations/fill_english.py
+
+# PNGs of the main pages, every language, 360 and 1280 px wide, in screenshots/ (git-ignored).
+screenshots: install
+	$(BIN)/python -m tests.browser.screenshots
 
 bench: install
 	$(BIN)/python bench/pages.py

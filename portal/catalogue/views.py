@@ -189,6 +189,12 @@ def about():
     return render_template("catalogue/about.html", agencies=content.all_agencies())
 
 
+@bp.get("/accessibility")
+def accessibility():
+    """The accessibility statement, and whom to tell about a problem."""
+    return render_template("catalogue/accessibility.html", agencies=content.all_agencies())
+
+
 @bp.record_once
 def register_template_helpers(state):
     # Globals rather than a context processor, so imported macros see them too.

@@ -23,6 +23,7 @@ PUBLIC_PAGES = {
     "zones": "/{lang}/zones",
     "zone": "/{lang}/zones/naryn-fez",
     "about": "/{lang}/about",
+    "accessibility": "/{lang}/accessibility",
     "enquire": "/{lang}/enquire?opportunity=issyk-kul-eco-resort",
     "enquire-general": "/{lang}/enquire",
     "status": "/{lang}/enquiries/status",

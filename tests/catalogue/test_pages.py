@@ -129,3 +129,13 @@ def test_about_page_names_both_agencies(client, catalogue, lang):
     page = client.get(f"/{lang}/about").get_data(as_text=True)
     assert "boi-enquiries@example.com" in page
     assert "nia-enquiries@example.com" in page
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_accessibility_statement_is_linked_from_every_page(client, catalogue, lang):
+    for path in ("/", "/opportunities", "/zones", "/about", "/no-such-page"):
+        page = client.get(f"/{lang}{path}").get_data(as_text=True)
+        assert f'href="/{lang}/accessibility"' in page, path
+    statement = client.get(f"/{lang}/accessibility")
+    assert statement.status_code == 200
+    assert "WCAG" in statement.get_data(as_text=True)

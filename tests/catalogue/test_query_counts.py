@@ -19,6 +19,7 @@ PAGES = [
     "/{lang}/zones",
     "/{lang}/zones/z0",
     "/{lang}/about",
+    "/{lang}/accessibility",
 ]
 
 

@@ -1,0 +1,91 @@
+"""Layout in a real browser: Urdu mirrors, nothing scrolls sideways on a phone, printing drops the chrome."""
+
+from __future__ import annotations
+
+import pytest
+
+from portal.catalogue import demo
+
+LANGUAGES = ["en", "ur", "ru", "ky"]
+PAGES = ["/{lang}/", "/{lang}/opportunities", "/{lang}/opportunities/faisalabad-denim-finishing-plant",
+         "/{lang}/zones/rashakai", "/{lang}/enquire", "/{lang}/about", "/{lang}/enquiries/status"]
+
+
+@pytest.fixture
+def demo_page(browser, live_app):
+    demo.load()
+    context = browser.new_context(base_url=live_app.base_url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("lang, side", [("en", "left"), ("ru", "left"), ("ky", "left"), ("ur", "right")])
+def test_logo_sits_at_the_start_of_the_line(demo_page, lang, side):
+    demo_page.goto(f"/{lang}/")
+    box = demo_page.locator(".brand").bounding_box()
+    width = demo_page.viewport_size["width"]
+    if side == "left":
+        assert box["x"] < width / 3
+    else:
+        assert box["x"] + box["width"] > width * 2 / 3
+
+
+def test_pagination_arrows_and_facts_mirror_in_urdu(demo_page):
+    demo_page.goto("/ur/opportunities/faisalabad-denim-finishing-plant")
+    body = demo_page.locator(".body").bounding_box()
+    facts = demo_page.locator(".facts").bounding_box()
+    assert facts["x"] < body["x"]  # the sidebar is on the left (the end) in Urdu
+    demo_page.goto("/en/opportunities/faisalabad-denim-finishing-plant")
+    assert demo_page.locator(".facts").bounding_box()["x"] > demo_page.locator(".body").bounding_box()["x"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_sideways_scrolling_on_a_phone(browser, live_app, lang):
+    demo.load()
+    context = browser.new_context(base_url=live_app.base_url, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    wide = []
+    for path in PAGES:
+        page.goto(path.format(lang=lang))
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        if overflow > 0:
+            wide.append((path, overflow))
+    context.close()
+    assert wide == []
+
+
+def test_print_shows_a_clean_brief(demo_page):
+    demo_page.goto("/en/opportunities/faisalabad-denim-finishing-plant")
+    demo_page.emulate_media(media="print")
+    assert not demo_page.locator(".site-header").is_visible()
+    assert not demo_page.locator(".site-footer").is_visible()
+    assert demo_page.locator("h1").is_visible()
+    assert demo_page.locator(".facts").is_visible()
+
+
+@pytest.mark.parametrize("lang", ["en", "ur"])
+def test_one_h1_and_visible_focus_everywhere(demo_page, lang):
+    for path in PAGES:
+        demo_page.goto(path.format(lang=lang))
+        assert demo_page.locator("h1").count() == 1, path
+        unfocused = demo_page.evaluate("""() => {
+            const bad = [];
+            const items = document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea');
+            for (const el of items) {
+                if (el.closest('.honeypot') || el.offsetParent === null) continue;
+                el.focus({focusVisible: true});
+                const style = getComputedStyle(el);
+                if (style.outlineStyle === 'none' && style.boxShadow === 'none') bad.push(el.outerHTML.slice(0, 80));
+            }
+            return bad;
+        }""")
+        assert unfocused == [], (path, unfocused[:3])
+
+
+def test_printed_links_show_where_they_go(demo_page):
+    demo_page.goto("/en/opportunities/faisalabad-denim-finishing-plant")
+    demo_page.emulate_media(media="print")
+    after = demo_page.evaluate(
+        "getComputedStyle(document.querySelector('.facts dd a'), '::after').content")
+    assert "/en/sectors/" in after
