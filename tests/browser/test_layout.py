@@ -7,8 +7,12 @@ import pytest
 from portal.catalogue import demo
 
 LANGUAGES = ["en", "ur", "ru", "ky"]
-PAGES = ["/{lang}/", "/{lang}/opportunities", "/{lang}/opportunities/faisalabad-denim-finishing-plant",
-         "/{lang}/zones/rashakai", "/{lang}/enquire", "/{lang}/about", "/{lang}/enquiries/status"]
+PAGES = ["/{lang}/", "/{lang}/opportunities", "/{lang}/opportunities?q=textile&country=kg",
+         "/{lang}/opportunities/faisalabad-denim-finishing-plant", "/{lang}/sectors/energy", "/{lang}/zones",
+         "/{lang}/zones/rashakai", "/{lang}/enquire", "/{lang}/about", "/{lang}/accessibility",
+         "/{lang}/enquiries/status", "/{lang}/no-such-page"]
+STAFF_PAGES = ["/admin/", "/admin/enquiries", "/admin/opportunities", "/admin/opportunities/new", "/admin/zones",
+               "/admin/audit", "/admin/account", "/admin/users", "/admin/agencies", "/admin/sectors"]
 
 
 @pytest.fixture
@@ -42,11 +46,21 @@ def test_pagination_arrows_and_facts_mirror_in_urdu(demo_page):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_no_sideways_scrolling_on_a_phone(browser, live_app, lang):
+    from portal.admin.users import create_user
+    from portal.extensions import db
+
     demo.load()
+    create_user("phone@example.org", "admin", None, "correct horse battery", preferred_language=lang)
+    db.session.commit()
     context = browser.new_context(base_url=live_app.base_url, viewport={"width": 360, "height": 740})
     page = context.new_page()
     wide = []
-    for path in PAGES:
+    page.goto("/admin/login")
+    page.locator("#email").fill("phone@example.org")
+    page.locator("#password").fill("correct horse battery")
+    page.locator("form.status-form button[type=submit]").click()
+    page.wait_for_url("**/admin/")
+    for path in PAGES + STAFF_PAGES:
         page.goto(path.format(lang=lang))
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         if overflow > 0:
