@@ -138,3 +138,5 @@ def register_template_helpers(state):
     state.app.jinja_env.globals["mail_state_label"] = lambda code: str(MAIL_STATES.get(code, code))
     state.app.jinja_env.globals["state_labels"] = workflow.STATE_LABELS
     state.app.jinja_env.globals["action_labels"] = workflow.ACTION_LABELS
+    state.app.jinja_env.globals["audit_action"] = audit.action_label
+    state.app.jinja_env.globals["audit_field"] = audit.field_label

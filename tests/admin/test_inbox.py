@@ -153,3 +153,16 @@ def test_unknown_status_is_refused(signed_in, enquiries):
     officer = signed_in("officer_boi")
     page_url = f"/admin/enquiries/{enquiries[0].reference}"
     assert post_form(officer, f"{page_url}/status", page_url, {"status-status": "deleted"}).status_code == 400
+
+
+def test_audit_log_reads_in_the_users_language(signed_in, staff, enquiries):
+    officer = signed_in("officer_boi")
+    page_url = f"/admin/enquiries/{enquiries[0].reference}"
+    post_form(officer, f"{page_url}/status", page_url, {"status-status": "in_progress"})
+    staff["officer_boi"].preferred_language = "ru"
+    db.session.commit()
+    log = officer.get("/admin/audit").get_data(as_text=True)
+    assert "Статус изменён" in log and "enquiry.status" not in log
+    assert "Получен, ещё не рассмотрен → На рассмотрении" in log  # the values too, not their codes
+    history = officer.get(page_url).get_data(as_text=True)
+    assert "Статус изменён" in history

@@ -85,7 +85,7 @@ def test_listing_and_enquiry_journeys(browser, live_app, page):
     page.get_by_role("link", name=enquiry.reference).click()
     page.get_by_label("Status").select_option(label="Answered")
     page.get_by_role("button", name="Change status").click()
-    expect(page.locator("main")).to_contain_text("enquiry.status")
+    expect(page.locator("main")).to_contain_text("Status changed")
     sign_out(page)
 
     # The investor checks the status.
