@@ -68,20 +68,23 @@ def opportunities():
     return render_template("admin/opportunities.html", items=items, state=state, stale_before=stale_before)
 
 
-def _choices(form) -> dict:
-    """Fill the form's lists; returns the zones by id."""
-    lang = current_user.preferred_language
-    sectors = content.all_sectors()
-    form.sector.choices = [SelectChoice(str(s.id), s.translation(lang).name if s.texts else s.slug) for s in sectors]
+def _place_choices(form) -> None:
+    """Country, region and the agencies the user may file under (their own, or any for administrators)."""
     form.country.choices = [SelectChoice(c, content.country_name(c)) for c in COUNTRIES]
     form.region.choices = [SelectChoice(code, label) for code, label in vocabulary.REGIONS.items()]
+    agencies = [a for a in content.all_agencies() if current_user.is_admin or a.id == current_user.agency_id]
+    form.agency.choices = [SelectChoice(str(a.id), a.code) for a in agencies]
+
+
+def _choices(form) -> dict:
+    """Fill the listing form's lists; returns the zones by id."""
+    lang = current_user.preferred_language
+    _place_choices(form)
+    form.sector.choices = [SelectChoice(str(s.id), s.translation(lang).name if s.texts else s.slug)
+                           for s in content.all_sectors()]
     zones = content.all_zones()
     form.zone.choices = [SelectChoice("", _("None"))] + [
         SelectChoice(str(z.id), z.translation(lang).name if z.texts else z.slug) for z in zones]
-    agencies = content.all_agencies()
-    if not current_user.is_admin:
-        agencies = [a for a in agencies if a.id == current_user.agency_id]
-    form.agency.choices = [SelectChoice(str(a.id), a.code) for a in agencies]
     return {z.id: z for z in zones}
 
 
@@ -227,13 +230,6 @@ def verify(item_id):
 ZONE_FIELDS = ("slug", "country", "kind", "region", "latitude", "longitude", "area_ha", "established")
 
 
-def _zone_choices(form):
-    form.country.choices = [SelectChoice(c, content.country_name(c)) for c in COUNTRIES]
-    form.region.choices = [SelectChoice(code, label) for code, label in vocabulary.REGIONS.items()]
-    agencies = [a for a in content.all_agencies() if current_user.is_admin or a.id == current_user.agency_id]
-    form.agency.choices = [SelectChoice(str(a.id), a.code) for a in agencies]
-
-
 def _edit_object(*, item, model, text_model, form, shared, extra_values, unique_slug, template, kind, back, agency_id):
     """Validate and save a zone, sector or agency form; shared by their views."""
     status = 200
@@ -276,7 +272,7 @@ def _zone_view(item):
     if item is not None and not (current_user.is_admin or item.agency_id == current_user.agency_id):
         abort(404)
     form = form_for(ZoneForm, ZoneTexts, item, ZONE_FIELDS, **({"agency": str(item.agency_id)} if item else {}))
-    _zone_choices(form)
+    _place_choices(form)
     return _edit_object(item=item, model=Zone, text_model=ZoneText, form=form, shared=ZONE_FIELDS,
                         extra_values=lambda f: {"agency_id": int(f.agency.data), "updated_at": utcnow()},
                         unique_slug=True, template="admin/catalogue_form.html", kind="zone",

@@ -18,7 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from portal.admin import audit
 from portal.admin.access import roles_required
 from portal.admin.forms import AssignForm, NoteForm, StatusForm
-from portal.admin.models import EnquiryNote, User
+from portal.admin.models import AuditEntry, EnquiryNote, User
 from portal.admin.views import bp
 from portal.catalogue.models import Agency, Opportunity, Sector, utcnow
 from portal.enquiries.forms import STATUS_LABELS
@@ -144,40 +144,46 @@ def enquiries():
                            sectors=sectors, assignees=visible_assignees(), statuses=STATUSES)
 
 
-def _visible_enquiry(reference: str) -> Enquiry:
+def _visible_enquiry(reference: str, *options) -> Enquiry:
+    """The enquiry if the current user may see it, else a 404 (another agency's looks missing)."""
     enquiry = db.session.scalar(
-        select(Enquiry).where(Enquiry.reference == reference[:20], *scoped())
-        .options(joinedload(Enquiry.agency).selectinload(Agency.texts),
-                 joinedload(Enquiry.opportunity).selectinload(Opportunity.texts),
-                 selectinload(Enquiry.notes).joinedload(EnquiryNote.author)))
+        select(Enquiry).where(Enquiry.reference == reference[:20], *scoped()).options(*options))
     if enquiry is None:
         abort(404)
     return enquiry
 
 
-def _forms(enquiry: Enquiry):
-    status_form = StatusForm(prefix="status", status=enquiry.status)
-    status_form.status.choices = [SelectChoice(code, STATUS_LABELS[code]) for code in STATUSES]
-    assign_form = AssignForm(prefix="assign", assignee=str(enquiry.assignee_id or ""))
-    assign_form.assignee.choices = [SelectChoice("", _("Nobody"))] + [
+def _status_form(enquiry: Enquiry) -> StatusForm:
+    form = StatusForm(prefix="status", status=enquiry.status)
+    form.status.choices = [SelectChoice(code, STATUS_LABELS[code]) for code in STATUSES]
+    return form
+
+
+def _assign_form(enquiry: Enquiry) -> AssignForm:
+    form = AssignForm(prefix="assign", assignee=str(enquiry.assignee_id or ""))
+    form.assignee.choices = [SelectChoice("", _("Nobody"))] + [
         SelectChoice(str(user.id), user.name or user.email) for user in staff_of_agency(enquiry.agency_id)]
-    return status_form, assign_form, NoteForm(prefix="note")
+    return form
 
 
 @bp.get("/enquiries/<reference>")
 @roles_required(*STAFF)
 def enquiry(reference):
     """Everything the investor sent, its handling, notes and mail."""
-    item = _visible_enquiry(reference)
-    status_form, assign_form, note_form = _forms(item)
+    item = _visible_enquiry(
+        reference,
+        joinedload(Enquiry.agency).selectinload(Agency.texts),
+        joinedload(Enquiry.opportunity).selectinload(Opportunity.texts),
+        selectinload(Enquiry.notes).joinedload(EnquiryNote.author),
+    )
     mail = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.enquiry_id == item.id)
                                    .order_by(OutboxMessage.id)))
     history = list(db.session.scalars(
-        select(audit.AuditEntry).where(audit.AuditEntry.object_type == "enquiry",
-                                       audit.AuditEntry.object_key == item.reference)
-        .options(joinedload(audit.AuditEntry.user)).order_by(audit.AuditEntry.at)))
+        select(AuditEntry).where(AuditEntry.object_type == "enquiry", AuditEntry.object_key == item.reference)
+        .options(joinedload(AuditEntry.user)).order_by(AuditEntry.at)))
     return render_template("admin/enquiry.html", item=item, mail=mail, history=history,
-                           status_form=status_form, assign_form=assign_form, note_form=note_form)
+                           status_form=_status_form(item), assign_form=_assign_form(item),
+                           note_form=NoteForm(prefix="note"))
 
 
 def _back(item):
@@ -189,7 +195,7 @@ def _back(item):
 def change_status(reference):
     """Move the enquiry along: new, in progress, answered, closed, or spam."""
     item = _visible_enquiry(reference)
-    status_form, _, _ = _forms(item)
+    status_form = _status_form(item)
     if not status_form.validate_on_submit():
         abort(400)
     now = utcnow()
@@ -211,7 +217,7 @@ def change_status(reference):
 def assign(reference):
     """Give the enquiry to an officer of its agency (or to nobody)."""
     item = _visible_enquiry(reference)
-    _, assign_form, _ = _forms(item)
+    assign_form = _assign_form(item)
     if not assign_form.validate_on_submit():
         abort(400)
     assignee_id = int(assign_form.assignee.data) if assign_form.assignee.data else None
@@ -231,7 +237,7 @@ def assign(reference):
 def add_note(reference):
     """Add an internal note."""
     item = _visible_enquiry(reference)
-    _, _, note_form = _forms(item)
+    note_form = NoteForm(prefix="note")
     if not note_form.validate_on_submit():
         abort(400)
     db.session.add(EnquiryNote(enquiry_id=item.id, author_id=current_user.id, body=note_form.body.data.strip()))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import nh3
+from flask import abort
 from flask_babel import get_locale
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -13,6 +15,17 @@ from sqlalchemy.orm import joinedload
 
 from portal.catalogue.models import Agency, Opportunity, Sector, Zone
 from portal.extensions import db
+
+#: What a listing's, sector's or zone's slug may look like; anything else cannot exist.
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
+
+
+def valid_slug(slug: str) -> str:
+    """``slug`` if it could name something; a 404 straight away if it cannot."""
+    if not SLUG.match(slug):
+        abort(404)
+    return slug
+
 
 # "js-default" turns raw HTML off; nh3 still cleans what Markdown produces.
 _markdown = MarkdownIt("js-default")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from urllib.parse import quote
 
 from flask import abort, current_app, g, render_template, request
@@ -17,26 +16,12 @@ from portal.i18n import language_blueprint
 
 bp = language_blueprint("catalogue", __name__, template_folder="templates")
 
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
-
 #: Bilateral trade between Pakistan and Kyrgyzstan, US dollars, and the agreed target.
 CORRIDOR = [
     ("2022–23", 11_200_000, "actual"),
     ("2024–25", 5_180_000, "actual"),
     ("target", 100_000_000, "target"),
 ]
-
-
-def _valid_slug(slug: str) -> str:
-    if not _SLUG.match(slug):
-        abort(404)
-    return slug
-
-
-def _lookup_tables():
-    sectors = content.all_sectors()
-    zones = content.all_zones()
-    return sectors, zones
 
 
 @bp.get("/")
@@ -50,7 +35,7 @@ def home():
         g.lang,
     )
     featured = list(db.session.scalars(featured).unique())
-    sectors, zones = _lookup_tables()
+    sectors, zones = content.all_sectors(), content.all_zones()
     counts = content.published_counts(Opportunity.sector_id)
     return render_template(
         "catalogue/home.html",
@@ -66,7 +51,7 @@ def home():
 @bp.get("/opportunities")
 def opportunities():
     """Search and filter published opportunities, with facet counts."""
-    sectors, zones = _lookup_tables()
+    sectors, zones = content.all_sectors(), content.all_zones()
     filters = search.parse_filters(
         request.args, {s.slug: s for s in sectors}, {z.slug: z for z in zones}
     )
@@ -89,7 +74,7 @@ def opportunity(slug):
     """One opportunity: its text, key facts and the way to enquire about it."""
     statement = (
         select(Opportunity)
-        .where(Opportunity.slug == _valid_slug(slug))
+        .where(Opportunity.slug == content.valid_slug(slug))
         .options(
             selectinload(Opportunity.texts),
             selectinload(Opportunity.attachments),
@@ -115,7 +100,7 @@ def attachment(slug, attachment_id, name):
     item = db.session.execute(
         select(Attachment, Opportunity)
         .join(Opportunity)
-        .where(Attachment.id == attachment_id, Opportunity.slug == _valid_slug(slug))
+        .where(Attachment.id == attachment_id, Opportunity.slug == content.valid_slug(slug))
         .options(undefer(Attachment.data))
     ).first()
     if item is None:
@@ -135,8 +120,8 @@ def attachment(slug, attachment_id, name):
 @bp.get("/sectors/<slug>")
 def sector(slug):
     """One sector and its published opportunities."""
-    sectors, zones = _lookup_tables()
-    current = next((s for s in sectors if s.slug == _valid_slug(slug)), None)
+    slug = content.valid_slug(slug)
+    current = next((s for s in content.all_sectors() if s.slug == slug), None)
     if current is None:
         abort(404)
     filters = search.parse_filters(request.args, {}, {})
@@ -162,7 +147,7 @@ def zone(slug):
     """One zone: what it offers and its published opportunities."""
     statement = (
         select(Zone)
-        .where(Zone.slug == _valid_slug(slug))
+        .where(Zone.slug == content.valid_slug(slug))
         .options(selectinload(Zone.texts), joinedload(Zone.agency).selectinload(Agency.texts))
     )
     current = db.session.scalar(statement)

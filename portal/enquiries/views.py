@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from portal.catalogue.content import valid_slug
 from portal.catalogue.models import Agency, Opportunity
 from portal.enquiries import routing
 from portal.enquiries.forms import (
@@ -23,7 +22,6 @@ from portal.i18n import language_blueprint
 
 bp = language_blueprint("enquiries", __name__, template_folder="templates")
 
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
 _SENT = "sent_enquiries"
 
 
@@ -31,11 +29,9 @@ def _opportunity(slug: str | None) -> Opportunity | None:
     """The published opportunity the enquiry is about; 404 for an unknown one."""
     if not slug:
         return None
-    if not _SLUG.match(slug):
-        abort(404)
     opportunity = db.session.scalar(
         select(Opportunity)
-        .where(Opportunity.slug == slug, Opportunity.state == "published")
+        .where(Opportunity.slug == valid_slug(slug), Opportunity.state == "published")
         .options(joinedload(Opportunity.agency).selectinload(Agency.texts), joinedload(Opportunity.texts))
     )
     if opportunity is None:
