@@ -18,7 +18,7 @@ from sqlalchemy import event
 
 from portal import create_app
 from portal.catalogue import demo
-from portal.extensions import db
+from portal.core.extensions import db
 
 PAGES = [
     "/{lang}/",

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
+from typing import Any
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import config, i18n
-from portal import extensions as ext
+from portal.core import config, i18n
+from portal.core import extensions as ext
 
 
-def create_app(test_config: dict | None = None) -> Flask:
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(config.from_environment(app.instance_path))
@@ -22,7 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["PROXY_HOPS"]:
         # Behind a load balancer: take the client's address and scheme from its headers.
         hops = app.config["PROXY_HOPS"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     # A staff session's cookie lapses after the idle time, on public pages too.
     app.permanent_session_lifetime = timedelta(minutes=app.config["STAFF_IDLE_MINUTES"])
@@ -36,15 +37,23 @@ def create_app(test_config: dict | None = None) -> Flask:
     ext.login_manager.init_app(app)
     i18n.init_app(app)
 
-    from portal import cli, site
-    from portal.catalogue import views as catalogue_views
-    from portal.admin import curation, inbox, users, views as admin_views  # noqa: F401 (routes attach to admin_views.bp)
-    from portal.enquiries import views as enquiry_views
+    from portal.catalogue import cli as catalogue_cli, curation, views as catalogue_views
+    from portal.core import site
+    from portal.dashboard import views as dashboard_views
+    from portal.enquiries import cli as enquiries_cli, inbox, views as enquiry_views
+    from portal.mail import cli as mail_cli
+    from portal.staff import cli as staff_cli, views as staff_views
 
-    app.register_blueprint(site.bp)
-    app.register_blueprint(catalogue_views.bp)
-    app.register_blueprint(enquiry_views.bp)
-    app.register_blueprint(admin_views.bp)
-    cli.init_app(app)
-    app.cli.add_command(users.users_cli)
+    for blueprint in (
+        site.bp,
+        catalogue_views.bp,
+        curation.bp,
+        enquiry_views.bp,
+        inbox.bp,
+        staff_views.bp,
+        dashboard_views.bp,
+    ):
+        app.register_blueprint(blueprint)
+    for command in (catalogue_cli.seed, mail_cli.outbox, enquiries_cli.enquiries, staff_cli.users):
+        app.cli.add_command(command)
     return app

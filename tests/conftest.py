@@ -17,12 +17,17 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import event
 
 from portal import create_app
-from portal.extensions import db
+from portal.core.extensions import db
 
 ON_CI = os.environ.get("CI", "").lower() == "true"
+
+#: fixtures every feature's tests use: staff accounts of each role, signed in
+pytest_plugins = ["tests.staff.accounts"]
 
 
 def skip_or_fail(reason: str):
@@ -99,6 +104,18 @@ def postgres_url():
     cluster.stop()
 
 
+class Client(FlaskClient):
+    """A test client whose every request pushes its own app context, as in production.
+
+    A request made inside ``with database(app)`` would share the test's
+    context (its ``g``, its session) instead; that is refused.
+    """
+
+    def open(self, *args, **kwargs):
+        assert not has_app_context(), "make requests outside `with database(app)` blocks"
+        return super().open(*args, **kwargs)
+
+
 def make_app(url: str, **config):
     settings = {
         "TESTING": True,
@@ -111,7 +128,9 @@ def make_app(url: str, **config):
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
     settings.update(config)
-    return create_app(settings)
+    app = create_app(settings)
+    app.test_client_class = Client
+    return app
 
 
 def migrate_to_head(url: str) -> None:
@@ -141,24 +160,52 @@ def app_config() -> dict:
     return {}
 
 
-@contextlib.contextmanager
-def running_app(url: str, **config):
-    """An app in its context on a migrated database, emptied again afterwards."""
-    app = make_app(url, **config)
+def empty_database(app) -> None:
     with app.app_context():
-        try:
-            yield app
-        finally:
-            db.session.remove()
-            with db.engine.begin() as connection:
-                for table in reversed(db.metadata.sorted_tables):
-                    connection.execute(table.delete())
-            db.engine.dispose()
+        db.session.remove()
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+        db.engine.dispose()
+
+
+@contextlib.contextmanager
+def temporary_app(url: str, **config):
+    """An app on a migrated database, emptied again afterwards.
+
+    No app context is pushed (as in flaskr's tests): each request and each CLI
+    command pushes its own, as in production, and the test reaches the
+    database in blocks of ``with database(app)``.
+    """
+    app = make_app(url, **config)
+    try:
+        yield app
+    finally:
+        empty_database(app)
+
+
+@contextlib.contextmanager
+def database(app):
+    """The database as a test reads and writes it between requests: in an app context of the test's own.
+
+    The block's work is committed when it ends; objects read in it stay readable
+    afterwards (detached, not expired), so ``item.id`` can be used in the next request.
+    """
+    with app.app_context():
+        db.session().expire_on_commit = False
+        yield db.session
+        db.session.commit()
+
+
+def reload(app, obj):
+    """``obj`` as the database holds it now, with its columns loaded."""
+    with database(app):
+        return db.session.get(type(obj), obj.id)
 
 
 @pytest.fixture
 def app(database_url, app_config):
-    with running_app(database_url, **app_config) as app:
+    with temporary_app(database_url, **app_config) as app:
         yield app
 
 
@@ -171,7 +218,7 @@ def postgres_database(postgres_url):
 
 @pytest.fixture
 def pg_app(postgres_database, app_config):
-    with running_app(postgres_database, **app_config) as app:
+    with temporary_app(postgres_database, **app_config) as app:
         yield app
 
 
@@ -188,17 +235,19 @@ def runner(app):
 @pytest.fixture
 def count_queries(app):
     """Counts the SQL statements sent while the ``with`` block runs."""
+    with app.app_context():
+        engine = db.engine
 
     class Counter:
         def __init__(self):
             self.statements: list[str] = []
 
         def __enter__(self):
-            event.listen(db.engine, "before_cursor_execute", self._record)
+            event.listen(engine, "before_cursor_execute", self._record)
             return self
 
         def __exit__(self, *exc):
-            event.remove(db.engine, "before_cursor_execute", self._record)
+            event.remove(engine, "before_cursor_execute", self._record)
 
         def _record(self, conn, cursor, statement, *args):
             self.statements.append(statement)

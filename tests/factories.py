@@ -5,17 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from itertools import count
 
-from portal.catalogue.models import (
-    Agency,
-    AgencyText,
-    Opportunity,
-    OpportunityText,
-    Sector,
-    SectorText,
-    Zone,
-    ZoneText,
-)
-from portal.extensions import db
+from portal.agencies.models import Agency, AgencyText
+from portal.catalogue.models import Opportunity, OpportunityText, Sector, SectorText, Zone, ZoneText
+from portal.core.extensions import db
+from portal.enquiries import routing
+from portal.enquiries.models import Enquiry
 
 _numbers = count(1)
 
@@ -114,3 +108,22 @@ def make_opportunity(
     db.session.add(opportunity)
     db.session.flush()
     return opportunity
+
+
+#: what an investor typed into the enquiry form, as ``EnquiryForm.details`` gives it
+INVESTOR = {
+    "name": "Farah Qureshi",
+    "organisation": "Gulf Textiles",
+    "email": "farah@example.net",
+    "phone": "",
+    "country": "AE",
+    "investor_type": "company",
+    "ticket_size": "1m_10m",
+    "message": "We want to source denim from Punjab.",
+    "reply_language": "en",
+}
+
+
+def make_enquiries(destination: str = "pk", language: str = "en", opportunity=None, **details) -> list[Enquiry]:
+    """Enquiries as the form sends them (one per agency), without going through the form."""
+    return routing.submit({**INVESTOR, **details}, language=language, destination=destination, opportunity=opportunity)

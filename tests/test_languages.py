@@ -7,8 +7,9 @@ import re
 import pytest
 from flask import g
 
-from portal import i18n
-from portal.extensions import db
+from portal.core import i18n
+from portal.core.extensions import db
+from tests.conftest import database
 from tests.factories import make_opportunity, make_sector
 
 LANGUAGES = ["en", "ur", "ru", "ky"]
@@ -78,8 +79,8 @@ def test_every_page_links_its_other_languages(client, path):
 
 
 def test_switcher_on_a_detail_page(client, app):
-    make_opportunity("denim-mill", sector=make_sector())
-    db.session.commit()
+    with database(app):
+        make_opportunity("denim-mill", sector=make_sector())
     page = client.get("/ky/opportunities/denim-mill").get_data(as_text=True)
     assert 'href="/ur/opportunities/denim-mill" hreflang="ur" lang="ur"' in page
 

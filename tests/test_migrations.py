@@ -7,7 +7,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, text
 
 from portal.catalogue.search import include_object
-from portal.extensions import db
+from portal.core.extensions import db
 from tests.conftest import make_app
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from portal.extensions import db
+from portal.core.extensions import db
 
 
 def test_healthz_answers_when_the_database_does(client):

@@ -1,9 +1,8 @@
-"""Reading catalogue content for display: translations with fallback, Markdown, labels."""
+"""Reading catalogue content for display: slugs, Markdown, country names, the lists every page needs."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from typing import Any
 
 import nh3
 from flask import abort
@@ -13,11 +12,8 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from portal.catalogue.models import Agency, Opportunity, Sector, Zone
-from portal.extensions import db
-
-#: What a listing's, sector's or zone's slug may look like; anything else cannot exist.
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
+from portal.catalogue.models import SLUG, Opportunity, Sector, Zone
+from portal.core.extensions import db
 
 
 def valid_slug(slug: str) -> str:
@@ -36,30 +32,11 @@ def markdown(source: str | None) -> Markup:
     return Markup(nh3.clean(_markdown.render(source or ""), link_rel="noopener nofollow"))
 
 
-@dataclass
-class Localized:
-    """An object's text as shown on a page in ``lang``, with where it came from."""
-
-    text: object
-    lang: str
-    #: True when the page's language had no text and English is shown instead
-    fallback: bool
-
-    def __getattr__(self, name):
-        return getattr(self.text, name)
-
-
-def localized(obj, lang: str) -> Localized | None:
-    text = obj.translation(lang)
-    if text is None:
-        return None
-    return Localized(text=text, lang=text.lang, fallback=text.lang != lang)
-
-
 def country_name(code: str | None) -> str:
     if not code:
         return ""
-    return get_locale().territories.get(code.upper(), code.upper())
+    locale = get_locale()
+    return locale.territories.get(code.upper(), code.upper()) if locale else code.upper()
 
 
 def all_sectors() -> list[Sector]:
@@ -72,16 +49,7 @@ def all_zones() -> list[Zone]:
     return list(db.session.scalars(statement).unique())
 
 
-def all_agencies() -> list[Agency]:
-    statement = select(Agency).options(joinedload(Agency.texts)).order_by(Agency.code)
-    return list(db.session.scalars(statement).unique())
-
-
-def published_counts(column) -> dict:
+def published_counts(column: Any) -> dict[Any, int]:
     """Number of published opportunities per value of ``column``."""
-    statement = (
-        select(column, func.count())
-        .where(Opportunity.state == "published")
-        .group_by(column)
-    )
-    return dict(db.session.execute(statement).all())
+    statement = select(column, func.count()).where(Opportunity.state == "published").group_by(column)
+    return {value: count for value, count in db.session.execute(statement).all()}

@@ -13,26 +13,20 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from portal.catalogue.models import (
-    Agency,
-    AgencyText,
-    Opportunity,
-    OpportunityText,
-    Sector,
-    SectorText,
-    Zone,
-    ZoneText,
-)
-from portal.extensions import db
+from typing import Any
+
+from portal.agencies.models import Agency, AgencyText
+from portal.catalogue.models import Opportunity, OpportunityText, Sector, SectorText, Zone, ZoneText
+from portal.core.extensions import db
 
 DATA = Path(__file__).with_name("demo")
 
 
-def _read(name: str) -> list[dict]:
+def _read(name: str) -> list[dict[str, Any]]:
     return json.loads((DATA / name).read_text(encoding="utf-8"))
 
 
-def _texts(model, record: dict) -> dict:
+def _texts(model: Any, record: dict[str, Any]) -> dict[str, Any]:
     return {lang: model(lang=lang, **fields) for lang, fields in record["texts"].items()}
 
 

@@ -1,4 +1,4 @@
-"""Checking uploaded brochures and pictures by their content, and naming them safely."""
+"""Brochures and pictures of a listing: recognised by their content and named safely."""
 
 from __future__ import annotations
 
@@ -30,3 +30,4 @@ def clean_filename(name: str, extension: str) -> str:
     stem = name.rsplit(".", 1)[0] if "." in name else name
     stem = re.sub(r"[^\w\- ()]+", "_", stem, flags=re.UNICODE).strip(" ._") or "file"
     return f"{stem[:MAX_NAME]}.{extension}"
+

@@ -1,70 +1,72 @@
-"""Agencies, sectors, zones and opportunities, each with its texts stored per language."""
+"""Sectors, zones and opportunities, each with its texts stored per language, and the codes they use."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import re
+from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from sqlalchemy.orm.collections import attribute_keyed_dict
 
-from portal.extensions import db
+from portal.agencies.models import Agency
+from portal.core.extensions import db
+from portal.core.time import utcnow
+from portal.core.translated import TextMixin, Translated
+from portal.core.vocabulary import Vocabulary
 
-DEFAULT_LANGUAGE = "en"
+#: what the slug of a listing, sector or zone looks like: the last part of its address
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,119}$")
 
-COUNTRIES = ("PK", "KG")
-ZONE_KINDS = ("sez", "fez", "tech_park", "logistics", "industrial_estate")
-OPPORTUNITY_KINDS = ("greenfield", "joint_venture", "equity", "ppp", "expansion", "export")
-STAGES = ("concept", "feasibility", "ready", "operating")
-STATES = ("draft", "in_review", "published", "archived")
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-class Translated:
-    """Mixin for models whose texts live in a ``texts`` dict keyed by language."""
-
-    texts: dict
-
-    def translation(self, lang: str):
-        """The text in ``lang``, else the English one, else any; ``None`` if there is none."""
-        for candidate in (lang, DEFAULT_LANGUAGE):
-            text = self.texts.get(candidate)
-            if text is not None:
-                return text
-        return next(iter(self.texts.values()), None)
-
-
-class TextMixin:
-    lang: Mapped[str] = mapped_column(String(8))
-
-
-class Agency(Translated, db.Model):
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(8), unique=True)
-    #: ISO 3166 code of the country the agency acts for
-    country: Mapped[str] = mapped_column(String(2))
-    website: Mapped[str] = mapped_column(String(200), default="")
-    #: where enquiries routed to this agency are sent; several separated by commas
-    enquiry_email: Mapped[str] = mapped_column(String(300))
-    #: working days within which the agency promises a reply
-    reply_days: Mapped[int] = mapped_column(default=5)
-    #: language of the enquiry notifications its staff receive
-    notification_language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
-
-    texts: Mapped[dict[str, AgencyText]] = relationship(
-        collection_class=attribute_keyed_dict("lang"), cascade="all, delete-orphan"
-    )
-
-
-class AgencyText(TextMixin, db.Model):
-    __table_args__ = (UniqueConstraint("agency_id", "lang"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id", ondelete="CASCADE"))
-    name: Mapped[str] = mapped_column(String(200))
-    description: Mapped[str] = mapped_column(Text, default="")
+REGIONS = Vocabulary(
+    {
+        "pk-punjab": _l("Punjab"),
+        "pk-sindh": _l("Sindh"),
+        "pk-kp": _l("Khyber Pakhtunkhwa"),
+        "pk-balochistan": _l("Balochistan"),
+        "pk-islamabad": _l("Islamabad Capital Territory"),
+        "pk-gb": _l("Gilgit-Baltistan"),
+        "pk-ajk": _l("Azad Jammu and Kashmir"),
+        "kg-bishkek": _l("Bishkek"),
+        "kg-osh-city": _l("Osh (city)"),
+        "kg-chui": _l("Chüy Region"),
+        "kg-issyk-kul": _l("Issyk-Kul Region"),
+        "kg-naryn": _l("Naryn Region"),
+        "kg-talas": _l("Talas Region"),
+        "kg-jalal-abad": _l("Jalal-Abad Region"),
+        "kg-osh": _l("Osh Region"),
+        "kg-batken": _l("Batken Region"),
+    }
+)
+ZONE_KINDS = Vocabulary(
+    sez=_l("Special economic zone"),
+    fez=_l("Free economic zone"),
+    tech_park=_l("Technology park"),
+    logistics=_l("Logistics centre"),
+    industrial_estate=_l("Industrial estate"),
+)
+OPPORTUNITY_KINDS = Vocabulary(
+    greenfield=_l("Greenfield project"),
+    joint_venture=_l("Joint venture"),
+    equity=_l("Equity stake"),
+    ppp=_l("Public-private partnership"),
+    expansion=_l("Expansion"),
+    export=_l("Export partnership"),
+)
+STAGES = Vocabulary(
+    concept=_l("Concept"),
+    feasibility=_l("Feasibility study done"),
+    ready=_l("Ready for investment"),
+    operating=_l("Operating business"),
+)
+#: a listing's workflow state (see catalogue.workflow); only "published" is public
+STATES = Vocabulary(
+    draft=_l("Draft"),
+    in_review=_l("In review"),
+    published=_l("Published"),
+    archived=_l("Archived"),
+)
 
 
 class Sector(Translated, db.Model):
@@ -92,7 +94,7 @@ class Zone(Translated, db.Model):
     country: Mapped[str] = mapped_column(String(2), index=True)
     #: one of ZONE_KINDS
     kind: Mapped[str] = mapped_column(String(20))
-    #: code from catalogue.vocabulary.REGIONS
+    #: one of REGIONS
     region: Mapped[str] = mapped_column(String(40))
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
@@ -138,6 +140,7 @@ class Opportunity(Translated, db.Model):
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     sector_id: Mapped[int] = mapped_column(ForeignKey("sector.id"), index=True)
     country: Mapped[str] = mapped_column(String(2), index=True)
+    #: one of REGIONS
     region: Mapped[str] = mapped_column(String(40))
     zone_id: Mapped[int | None] = mapped_column(ForeignKey("zone.id"), index=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)

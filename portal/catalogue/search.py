@@ -6,21 +6,30 @@ column with a GIN index on PostgreSQL. ``matching_ids`` hides the difference.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field, replace
+from typing import Any
 
-from sqlalchemy import String, cast, column, func, literal, literal_column, select, table, text, union_all
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, String, cast, column, func, literal, literal_column, select, table, text, union_all
 from sqlalchemy.orm import joinedload
 
-from portal.catalogue.models import COUNTRIES, STAGES, Opportunity, OpportunityText, Sector, Zone
-from portal.extensions import db
+from portal.agencies.models import COUNTRIES
+from portal.catalogue.models import STAGES, Opportunity, OpportunityText, Sector, Zone
+from portal.core.extensions import db
+from portal.core.pagination import Page, page_number, paginate
+from portal.core.vocabulary import Vocabulary
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
 MAX_USD = 10**12
 FACETS = ("sector", "country", "zone", "stage")
-SORTS = ("featured", "newest", "amount_asc", "amount_desc")
+SORTS = Vocabulary(
+    featured=_l("Featured first"),
+    newest=_l("Newest first"),
+    amount_asc=_l("Smallest investment first"),
+    amount_desc=_l("Largest investment first"),
+)
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -35,7 +44,7 @@ def search_terms(query: str) -> list[str]:
     return _WORD.findall(normalise(query[:MAX_QUERY_LENGTH]))[:MAX_TERMS]
 
 
-def matching_ids(query: str):
+def matching_ids(query: str) -> Select | None:
     """A SELECT of ids of opportunities whose texts, in any language, contain every word.
 
     Each word matches as a prefix ("textil" finds "textiles"). Returns ``None``
@@ -76,7 +85,7 @@ class Filters:
         return any((self.q, self.sector, self.country, self.zone, self.stage,
                     self.min_usd is not None, self.max_usd is not None))
 
-    def conditions(self, exclude: str | None = None) -> list:
+    def conditions(self, exclude: str | None = None) -> list[Any]:
         """WHERE clauses for these filters, leaving out facet ``exclude``."""
         where = [Opportunity.state == "published"]
         if self.sector_id is not None and exclude != "sector":
@@ -98,7 +107,7 @@ class Filters:
                 where.append(Opportunity.id.in_(ids))
         return where
 
-    def args(self, **changes) -> dict:
+    def args(self, **changes: Any) -> dict[str, Any]:
         """Query-string arguments for a link to these filters with ``changes`` applied."""
         values = replace(self, **changes) if changes else self
         out = {}
@@ -122,14 +131,7 @@ def _whole_number(value: str | None) -> int | None:
     return min(int(value), MAX_USD)
 
 
-def _page_number(value: str | None) -> int:
-    """A page number; absurdly large ones stay out of range (a 404), not page 1."""
-    if not value or not value.isascii() or not value.isdigit():
-        return 1
-    return int(value) if len(value) <= 9 else 10**9
-
-
-def parse_filters(args, sectors: dict[str, Sector], zones: dict[str, Zone]) -> Filters:
+def parse_filters(args: Any, sectors: dict[str, Sector], zones: dict[str, Zone]) -> Filters:
     """Turn query-string ``args`` into Filters, ignoring what is malformed or unknown."""
 
     def one(name: str) -> str | None:
@@ -141,7 +143,7 @@ def parse_filters(args, sectors: dict[str, Sector], zones: dict[str, Zone]) -> F
     country = (one("country") or "").upper()
     stage = one("stage")
     sort = one("sort")
-    page = _page_number(one("page"))
+    page = page_number(one("page"))
     min_usd, max_usd = _whole_number(one("min_usd")), _whole_number(one("max_usd"))
     if min_usd is not None and max_usd is not None and min_usd > max_usd:
         min_usd, max_usd = max_usd, min_usd
@@ -156,11 +158,11 @@ def parse_filters(args, sectors: dict[str, Sector], zones: dict[str, Zone]) -> F
         min_usd=min_usd,
         max_usd=max_usd,
         sort=sort if sort in SORTS else "featured",
-        page=max(page, 1),
+        page=page,
     )
 
 
-def _ordering(sort: str) -> list:
+def _ordering(sort: str) -> list[Any]:
     newest = [Opportunity.published_at.desc(), Opportunity.id.desc()]
     if sort == "newest":
         return newest
@@ -171,40 +173,19 @@ def _ordering(sort: str) -> list:
     return [Opportunity.featured.desc(), *newest]
 
 
-def with_texts(statement, lang: str):
+def _texts_in(lang: str) -> Any:
+    return Opportunity.texts.and_(OpportunityText.lang.in_({lang, "en"}))
+
+
+def with_texts(statement: Select, lang: str) -> Select:
     """Load each opportunity's text in ``lang`` and in English in the same statement."""
-    return statement.options(
-        joinedload(Opportunity.texts.and_(OpportunityText.lang.in_({lang, "en"})))
-    )
+    return statement.options(joinedload(_texts_in(lang)))
 
 
-@dataclass
-class Page:
-    items: list[Opportunity]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-
-def find(filters: Filters, lang: str, per_page: int) -> Page | None:
-    """One page of published opportunities matching ``filters``; ``None`` past the last page."""
-    where = filters.conditions()
-    total = db.session.scalar(select(func.count()).select_from(Opportunity).where(*where))
-    if filters.page > 1 and (filters.page - 1) * per_page >= total:
-        return None
-    statement = (
-        select(Opportunity)
-        .where(*where)
-        .order_by(*_ordering(filters.sort))
-        .limit(per_page)
-        .offset((filters.page - 1) * per_page)
-    )
-    items = list(db.session.scalars(with_texts(statement, lang)).unique())
-    return Page(items=items, total=total, page=filters.page, per_page=per_page)
+def find(filters: Filters, lang: str, per_page: int) -> Page:
+    """One page of published opportunities matching ``filters``; a 404 past the last page."""
+    statement = select(Opportunity).where(*filters.conditions()).order_by(*_ordering(filters.sort))
+    return paginate(statement, filters.page, per_page, joinedload(_texts_in(lang)))
 
 
 def facet_counts(filters: Filters) -> dict[str, dict[str, int]]:
@@ -235,7 +216,7 @@ def facet_counts(filters: Filters) -> dict[str, dict[str, int]]:
     return counts
 
 
-def include_object(obj, name, type_, reflected, compare_to) -> bool:
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
     """Alembic filter: the search structures are made by hand in the migration, not the models."""
     if type_ == "table" and name == "opportunity_search" or (name or "").startswith("opportunity_search_"):
         return False

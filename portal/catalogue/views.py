@@ -9,10 +9,22 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload, undefer
 
-from portal.catalogue import content, search, vocabulary, workflow
-from portal.catalogue.models import Agency, Attachment, Opportunity, Sector, Zone
-from portal.extensions import db
-from portal.i18n import language_blueprint
+from portal.agencies.models import Agency, all_agencies
+from portal.catalogue import content, search, workflow
+from portal.catalogue.models import (
+    OPPORTUNITY_KINDS,
+    REGIONS,
+    STAGES,
+    STATES,
+    ZONE_KINDS,
+    Attachment,
+    Opportunity,
+    Sector,
+    Zone,
+)
+from portal.core.extensions import db
+from portal.core.i18n import language_blueprint
+from portal.core.translated import localized
 
 bp = language_blueprint("catalogue", __name__, template_folder="templates")
 
@@ -56,8 +68,6 @@ def opportunities():
         request.args, {s.slug: s for s in sectors}, {z.slug: z for z in zones}
     )
     page = search.find(filters, g.lang, current_app.config["PAGE_SIZE"])
-    if page is None:
-        abort(404)
     return render_template(
         "catalogue/opportunities.html",
         filters=filters,
@@ -127,8 +137,6 @@ def sector(slug):
     filters = search.parse_filters(request.args, {}, {})
     filters = search.Filters(sector=current.slug, sector_id=current.id, sort=filters.sort, page=filters.page)
     page = search.find(filters, g.lang, current_app.config["PAGE_SIZE"])
-    if page is None:
-        abort(404)
     return render_template("catalogue/sector.html", sector=current, page=page, filters=filters)
 
 
@@ -171,22 +179,26 @@ def zone(slug):
 @bp.get("/about")
 def about():
     """The two agencies and how enquiries are handled."""
-    return render_template("catalogue/about.html", agencies=content.all_agencies())
+    return render_template("catalogue/about.html", agencies=all_agencies())
 
 
 @bp.get("/accessibility")
 def accessibility():
     """The accessibility statement, and whom to tell about a problem."""
-    return render_template("catalogue/accessibility.html", agencies=content.all_agencies())
+    return render_template("catalogue/accessibility.html", agencies=all_agencies())
 
 
 @bp.record_once
-def register_template_helpers(state):
+def register_template_helpers(state) -> None:
     # Globals rather than a context processor, so imported macros see them too.
     state.app.jinja_env.globals.update(
-        localized=content.localized,
+        localized=localized,
         markdown=content.markdown,
         country_name=content.country_name,
-        vocabulary=vocabulary,
-        label=vocabulary.label,
+        regions=REGIONS,
+        zone_kinds=ZONE_KINDS,
+        opportunity_kinds=OPPORTUNITY_KINDS,
+        stages=STAGES,
+        states=STATES,
+        sorts=search.SORTS,
     )

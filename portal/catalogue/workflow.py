@@ -6,9 +6,14 @@ agency, or an administrator, publishes. Only published listings are public.
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 
-from portal.catalogue.models import Opportunity, utcnow
+from portal.catalogue.models import Opportunity
+from portal.core.time import utcnow
+from portal.core.vocabulary import Vocabulary
 
 #: action: (states it may start from, state it leads to)
 TRANSITIONS = {
@@ -17,35 +22,35 @@ TRANSITIONS = {
     "return": (("in_review", "archived"), "draft"),
     "archive": (("draft", "in_review", "published"), "archived"),
 }
-ACTION_LABELS = {
-    "submit": _l("Submit for review"),
-    "publish": _l("Publish"),
-    "return": _l("Back to draft"),
-    "archive": _l("Archive"),
-}
-STATE_LABELS = {
-    "draft": _l("Draft"),
-    "in_review": _l("In review"),
-    "published": _l("Published"),
-    "archived": _l("Archived"),
-}
+ACTIONS = Vocabulary(
+    {
+        "submit": _l("Submit for review"),
+        "publish": _l("Publish"),
+        "return": _l("Back to draft"),
+        "archive": _l("Archive"),
+    }
+)
 STALE_AFTER_DAYS = 180
+NOT_CURATOR = _l("Only curators of the owning agency and administrators can do this.")
+
+Changes = dict[str, tuple[Any, Any]]
 
 
 class WorkflowError(Exception):
     """The action is not allowed; the message says why, in the user's language."""
 
 
-def may_curate(user, opportunity: Opportunity) -> bool:
-    return user.is_authenticated and (user.is_admin or (user.role == "curator" and user.agency_id == opportunity.agency_id))
+def may_curate(user: Any, item: Any) -> bool:
+    """Whether ``user`` curates ``item`` (a listing or zone): its agency's curators, and administrators."""
+    return bool(user.is_authenticated and user.role in ("admin", "curator") and user.can_see_agency(item.agency_id))
 
 
-def why_not(user, action: str, opportunity: Opportunity) -> str | None:
+def why_not(user: Any, action: str, opportunity: Opportunity) -> str | None:
     """None if ``user`` may do ``action`` now, else the reason."""
     if action not in TRANSITIONS:
         return str(_l("Unknown action."))
     if not may_curate(user, opportunity):
-        return str(_l("Only curators of the owning agency and administrators can do this."))
+        return str(NOT_CURATOR)
     sources, _target = TRANSITIONS[action]
     if opportunity.state not in sources:
         return str(_l("This cannot be done to a listing in this state."))
@@ -54,11 +59,11 @@ def why_not(user, action: str, opportunity: Opportunity) -> str | None:
     return None
 
 
-def allowed_actions(user, opportunity: Opportunity) -> list[str]:
+def allowed_actions(user: Any, opportunity: Opportunity) -> list[str]:
     return [action for action in TRANSITIONS if why_not(user, action, opportunity) is None]
 
 
-def apply(user, action: str, opportunity: Opportunity) -> dict:
+def apply(user: Any, action: str, opportunity: Opportunity) -> Changes:
     """Move the listing along; returns {field: (before, after)} for the audit log."""
     reason = why_not(user, action, opportunity)
     if reason:
@@ -66,7 +71,7 @@ def apply(user, action: str, opportunity: Opportunity) -> dict:
     now = utcnow()
     before = opportunity.state
     opportunity.state = TRANSITIONS[action][1]
-    changes = {"state": (before, opportunity.state)}
+    changes: Changes = {"state": (before, opportunity.state)}
     if action == "submit":
         opportunity.submitted_by_id = user.id
     if action == "publish":
@@ -76,9 +81,9 @@ def apply(user, action: str, opportunity: Opportunity) -> dict:
     return changes
 
 
-def verify(user, opportunity: Opportunity) -> dict:
+def verify(user: Any, opportunity: Opportunity) -> Changes:
     if not may_curate(user, opportunity):
-        raise WorkflowError(str(_l("Only curators of the owning agency and administrators can do this.")))
-    before = opportunity.last_verified_at
+        raise WorkflowError(str(NOT_CURATOR))
+    before: datetime | None = opportunity.last_verified_at
     opportunity.last_verified_at = utcnow()
     return {"last_verified_at": (before, opportunity.last_verified_at)}

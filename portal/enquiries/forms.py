@@ -1,43 +1,26 @@
-"""The enquiry form and the status lookup form, with localized messages."""
+"""The enquiry form, the status lookup, and the forms staff work an enquiry with."""
 
 from __future__ import annotations
 
 import re
 
-from flask import current_app
+from typing import Any
+
 from flask_babel import get_locale, lazy_gettext as _l
 from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TelField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp, ValidationError
 
-from portal.forms import LocalizedForm
+from portal.core.forms import LocalizedForm, at_most, language_choices, strip
+from portal.core.vocabulary import Vocabulary
+from portal.enquiries.models import INVESTOR_TYPES, TICKET_SIZES
 
 
-INVESTOR_TYPE_LABELS = {
-    "company": _l("Company"),
-    "fund": _l("Investment fund"),
-    "individual": _l("Individual investor"),
-    "government": _l("Government body"),
-}
-TICKET_SIZE_LABELS = {
-    "under_1m": _l("Under $1 million"),
-    "1m_10m": _l("$1–10 million"),
-    "10m_50m": _l("$10–50 million"),
-    "over_50m": _l("Over $50 million"),
-    "undecided": _l("Not decided yet"),
-}
-STATUS_LABELS = {
-    "new": _l("Received, not yet handled"),
-    "in_progress": _l("In progress"),
-    "answered": _l("Answered"),
-    "closed": _l("Closed"),
-    "spam": _l("Closed"),
-}
-DESTINATION_LABELS = {
-    "pk": _l("Pakistan (Board of Investment)"),
-    "kg": _l("Kyrgyzstan (National Investment Agency)"),
-    "both": _l("Both countries"),
-}
+DESTINATIONS = Vocabulary(
+    pk=_l("Pakistan (Board of Investment)"),
+    kg=_l("Kyrgyzstan (National Investment Agency)"),
+    both=_l("Both countries"),
+)
 # CLDR codes that are not countries one can be from.
 _NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
@@ -45,26 +28,19 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 MESSAGE_MIN, MESSAGE_MAX = 20, 5000
 
 
-def choices(labels: dict) -> list[SelectChoice]:
-    return [SelectChoice(code, label) for code, label in labels.items()]
-
-
 def country_choices() -> list[SelectChoice]:
     """Every country, named and sorted in the page's language."""
-    territories = get_locale().territories
+    locale = get_locale()
+    territories = locale.territories if locale else {}
     codes = [c for c in territories if len(c) == 2 and c.isalpha() and c not in _NOT_COUNTRIES]
     named = sorted(((c, territories[c]) for c in codes), key=lambda item: item[1].casefold())
     return [SelectChoice(code, name) for code, name in named]
 
 
-def single_line(form, field):
+def single_line(form: Any, field: Any) -> None:
     """Names and organisations are one line: no line breaks or control characters."""
     if field.data and _CONTROL.search(field.data):
         raise ValidationError(_l("Please use a single line without special characters."))
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class EnquiryForm(LocalizedForm):
@@ -72,18 +48,18 @@ class EnquiryForm(LocalizedForm):
         _l("Your name"),
         filters=[strip],
         validators=[DataRequired(_l("Please enter your name.")),
-                    Length(max=120, message=_l("Please use at most %(max)d characters.")), single_line],
+                    at_most(120), single_line],
     )
     organisation = StringField(
         _l("Organisation"),
         filters=[strip],
-        validators=[Optional(), Length(max=200, message=_l("Please use at most %(max)d characters.")), single_line],
+        validators=[Optional(), at_most(200), single_line],
     )
     email = EmailField(
         _l("E-mail address"),
         filters=[strip],
         validators=[DataRequired(_l("Please enter your e-mail address.")),
-                    Length(max=254, message=_l("Please use at most %(max)d characters.")),
+                    at_most(254),
                     Email(_l("Please enter a valid e-mail address, like name@example.com."), allow_smtputf8=False)],
     )
     phone = TelField(
@@ -96,17 +72,17 @@ class EnquiryForm(LocalizedForm):
                           validate_choice=True)
     investor_type = RadioField(
         _l("You are"),
-        choices=choices(INVESTOR_TYPE_LABELS),
+        choices=INVESTOR_TYPES.choices(),
         validators=[InputRequired(_l("Please choose what kind of investor you are."))],
     )
     ticket_size = SelectField(
         _l("Intended investment"),
-        choices=choices(TICKET_SIZE_LABELS),
+        choices=TICKET_SIZES.choices(),
         validators=[InputRequired(_l("Please choose the size of your intended investment."))],
     )
     destination = RadioField(
         _l("Send my enquiry to"),
-        choices=choices(DESTINATION_LABELS),
+        choices=DESTINATIONS.choices(),
         validators=[Optional()],
     )
     message = TextAreaField(
@@ -125,35 +101,59 @@ class EnquiryForm(LocalizedForm):
     #: a field people do not see; bots fill it in
     website = StringField(_l("Leave this field empty"), validators=[Length(max=200)])
 
-    def __init__(self, *args, general: bool, **kwargs):
-        super().__init__(*args, **kwargs)
-        from portal.i18n import language_name
+    #: the fields that become the enquiry's own columns, as typed
+    DETAILS = (
+        "name", "organisation", "email", "phone", "country", "investor_type", "ticket_size", "message", "reply_language"
+    )
 
+    def __init__(self, *args: Any, general: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.general = general
         self.country.choices = [SelectChoice("", _l("Choose a country")), *country_choices()]
-        self.reply_language.choices = [
-            SelectChoice(code, language_name(code)) for code in current_app.config["LANGUAGES"]
-        ]
+        self.reply_language.choices = language_choices()
         if general:
             self.destination.validators = [InputRequired(_l("Please choose where to send your enquiry."))]
         else:
             del self.destination
 
-    def validate_country(self, field):
+    def validate_country(self, field: Any) -> None:
         if not field.data:
             raise ValidationError(_l("Please choose your country."))
 
+    def details(self) -> dict[str, str]:
+        """What the investor sent, ready to become an enquiry."""
+        return {name: getattr(self, name).data or "" for name in self.DETAILS}
 
-class StatusForm(LocalizedForm):
+    @property
+    def destination_code(self) -> str:
+        """Where a general enquiry goes ("pk", "kg" or "both"); one about a listing goes to its agency."""
+        return self.destination.data if self.general else "both"
+
+
+class StatusLookupForm(LocalizedForm):
     reference = StringField(
         _l("Reference number"),
         filters=[lambda v: v.strip().upper() if isinstance(v, str) else v],
         validators=[DataRequired(_l("Please enter your reference number.")),
-                    Length(max=20, message=_l("Please use at most %(max)d characters."))],
+                    at_most(20)],
     )
     email = EmailField(
         _l("E-mail address used for the enquiry"),
         filters=[strip],
         validators=[DataRequired(_l("Please enter your e-mail address.")),
-                    Length(max=254, message=_l("Please use at most %(max)d characters."))],
+                    at_most(254)],
+    )
+
+
+class StatusForm(LocalizedForm):
+    status = SelectField(_l("Status"))
+
+
+class AssignForm(LocalizedForm):
+    assignee = SelectField(_l("Assigned to"))
+
+
+class NoteForm(LocalizedForm):
+    body = TextAreaField(
+        _l("Internal note"), validators=[DataRequired(_l("Please write the note.")), Length(max=5000)]
     )

@@ -1,24 +1,55 @@
-"""Enquiries and the per-agency counters their reference numbers come from."""
+"""Enquiries, their internal notes, their mail, and the per-agency counters their reference numbers come from."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Column, Date, ForeignKey, Index, String, Text, UniqueConstraint, and_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
-from typing import TYPE_CHECKING
+from portal.agencies.models import Agency
+from portal.catalogue.models import Opportunity
+from portal.core.extensions import db
+from portal.core.time import utcnow
+from portal.core.vocabulary import Vocabulary
+from portal.mail.models import OutboxMessage
+from portal.staff.models import User
 
-from portal.catalogue.models import Agency, Opportunity, utcnow
-from portal.extensions import db
+#: as staff see them; investors see spam as closed (``Enquiry.public_status``)
+STATUSES = Vocabulary(
+    new=_l("Received, not yet handled"),
+    in_progress=_l("In progress"),
+    answered=_l("Answered"),
+    closed=_l("Closed"),
+    spam=_l("Spam"),
+)
+#: an enquiry in these waits for the agency; past its reply date it is overdue
+OPEN_STATUSES = ("new", "in_progress")
+INVESTOR_TYPES = Vocabulary(
+    company=_l("Company"),
+    fund=_l("Investment fund"),
+    individual=_l("Individual investor"),
+    government=_l("Government body"),
+)
+TICKET_SIZES = Vocabulary(
+    {
+        "under_1m": _l("Under $1 million"),
+        "1m_10m": _l("$1–10 million"),
+        "10m_50m": _l("$10–50 million"),
+        "over_50m": _l("Over $50 million"),
+        "undecided": _l("Not decided yet"),
+    }
+)
 
-if TYPE_CHECKING:
-    from portal.admin.models import EnquiryNote, User
-
-STATUSES = ("new", "in_progress", "answered", "closed", "spam")
-INVESTOR_TYPES = ("company", "fund", "individual", "government")
-TICKET_SIZES = ("under_1m", "1m_10m", "10m_50m", "over_50m", "undecided")
-DESTINATIONS = ("pk", "kg", "both")
+#: the outbox messages sent about each enquiry (the outbox itself knows nothing of enquiries)
+enquiry_message = db.Table(
+    "enquiry_message",
+    Column("enquiry_id", ForeignKey("enquiry.id", ondelete="CASCADE"), primary_key=True),
+    Column("message_id", ForeignKey("outbox_message.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
 
 
 class Enquiry(db.Model):
@@ -66,14 +97,36 @@ class Enquiry(db.Model):
 
     agency: Mapped[Agency] = relationship()
     opportunity: Mapped[Opportunity | None] = relationship()
-    assignee: Mapped[User | None] = relationship("User")
-    notes: Mapped[list[EnquiryNote]] = relationship(
-        "EnquiryNote", order_by="EnquiryNote.created_at", cascade="all, delete-orphan"
-    )
+    assignee: Mapped[User | None] = relationship()
+    notes: Mapped[list[EnquiryNote]] = relationship(order_by="EnquiryNote.created_at", cascade="all, delete-orphan")
+    messages: Mapped[list[OutboxMessage]] = relationship(secondary=enquiry_message, order_by=OutboxMessage.id)
+
+    @hybrid_property
+    def overdue(self) -> bool:
+        """Still waiting for the agency after the promised reply date."""
+        return self.status in OPEN_STATUSES and self.reply_by < utcnow().date()
+
+    @overdue.inplace.expression
+    @classmethod
+    def _overdue_expression(cls) -> ColumnElement[bool]:
+        return and_(cls.status.in_(OPEN_STATUSES), cls.reply_by < utcnow().date())
 
     @property
-    def overdue(self) -> bool:
-        return self.status in ("new", "in_progress") and self.reply_by < utcnow().date()
+    def public_status(self) -> str:
+        """The status as the investor is told it: spam is simply closed."""
+        return "closed" if self.status == "spam" else self.status
+
+
+class EnquiryNote(db.Model):
+    """An internal note on an enquiry, seen only by staff."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiry.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author: Mapped[User | None] = relationship()
 
 
 class ReferenceCounter(db.Model):

@@ -6,66 +6,25 @@ messages are committed together or not at all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from portal.catalogue.models import Agency, Opportunity, utcnow
+from portal.agencies.models import Agency
+from portal.catalogue.models import Opportunity
+from portal.core.extensions import db
+from portal.core.time import add_working_days, utcnow
+from portal.enquiries import notifications
 from portal.enquiries.models import Enquiry, ReferenceCounter
-from portal.extensions import db
-from portal.mail import outbox
 
 COUNTRY_OF_DESTINATION = {"pk": ("PK",), "kg": ("KG",), "both": ("PK", "KG")}
-#: Where each agency works: its promised dates and reference years follow its calendar.
-TIME_ZONES = {"PK": "Asia/Karachi", "KG": "Asia/Bishkek"}
 
 
-def local_today(agency: Agency, now_utc: datetime) -> date:
-    """The date at the agency's offices when it is ``now_utc`` (naive UTC)."""
-    zone = ZoneInfo(TIME_ZONES.get(agency.country, "UTC"))
-    return now_utc.replace(tzinfo=timezone.utc).astimezone(zone).date()
-
-
-@dataclass
-class Submission:
-    """What the investor sent, already validated."""
-
-    name: str
-    organisation: str
-    email: str
-    phone: str
-    country: str
-    investor_type: str
-    ticket_size: str
-    message: str
-    reply_language: str
-    language: str
-    #: "pk", "kg" or "both"; ignored when the enquiry is about an opportunity
-    destination: str = "both"
-    opportunity: Opportunity | None = None
-
-
-def add_working_days(start: date, days: int) -> date:
-    """``days`` working days after ``start``; Saturdays and Sundays are not working days
-    in either country (public holidays are not counted)."""
-    current = start
-    remaining = days
-    while remaining > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            remaining -= 1
-    return current
-
-
-def _insert_ignoring_conflict(values: dict):
+def _insert_ignoring_conflict(values: dict[str, Any]) -> Any:
     dialect = db.session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(ReferenceCounter).values(**values).on_conflict_do_nothing(
-        index_elements=["agency_id", "year"]
-    )
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(ReferenceCounter).values(**values).on_conflict_do_nothing(index_elements=["agency_id", "year"])
 
 
 def next_reference(agency: Agency, year: int) -> str:
@@ -89,11 +48,11 @@ def next_reference(agency: Agency, year: int) -> str:
     return f"{agency.country}-{year}-{number:05d}"
 
 
-def agencies_for(submission: Submission) -> list[Agency]:
+def agencies_for(opportunity: Opportunity | None, destination: str) -> list[Agency]:
     """Where the enquiry goes: the opportunity's agency, else the chosen country's (or both)."""
-    if submission.opportunity is not None:
-        return [submission.opportunity.agency]
-    countries = COUNTRY_OF_DESTINATION[submission.destination]
+    if opportunity is not None:
+        return [opportunity.agency]
+    countries = COUNTRY_OF_DESTINATION[destination]
     agencies = {a.country: a for a in db.session.scalars(select(Agency).where(Agency.country.in_(countries)))}
     missing = [c for c in countries if c not in agencies]
     if missing:
@@ -101,27 +60,26 @@ def agencies_for(submission: Submission) -> list[Agency]:
     return [agencies[c] for c in countries]
 
 
-def submit(submission: Submission) -> list[Enquiry]:
-    """Record the enquiry (one per agency) with its outbox messages, and commit."""
+def submit(
+    details: dict[str, str], *, language: str, destination: str = "both", opportunity: Opportunity | None = None
+) -> list[Enquiry]:
+    """Record the enquiry (one per agency) with its outbox messages, and commit.
+
+    ``details`` are the enquiry's own columns as the investor typed them
+    (``EnquiryForm.details``); ``destination`` ("pk", "kg" or "both") only
+    counts when the enquiry is not about an opportunity.
+    """
     now = utcnow()
-    enquiries = []
+    enquiries: list[Enquiry] = []
     try:
-        for agency in agencies_for(submission):
-            today = local_today(agency, now)
+        for agency in agencies_for(opportunity, destination):
+            today = agency.local_today(now)
             enquiry = Enquiry(
+                **details,
                 reference=next_reference(agency, today.year),
                 agency=agency,
-                opportunity=submission.opportunity,
-                name=submission.name,
-                organisation=submission.organisation,
-                email=submission.email,
-                phone=submission.phone,
-                country=submission.country,
-                investor_type=submission.investor_type,
-                ticket_size=submission.ticket_size,
-                message=submission.message,
-                reply_language=submission.reply_language,
-                language=submission.language,
+                opportunity=opportunity,
+                language=language,
                 consent_at=now,
                 reply_by=add_working_days(today, agency.reply_days),
                 created_at=now,
@@ -134,7 +92,7 @@ def submit(submission: Submission) -> list[Enquiry]:
                 enquiries[0].group_id = enquiries[0].id
             enquiries.append(enquiry)
         for enquiry in enquiries:
-            outbox.queue_enquiry_mail(enquiry, related=[e for e in enquiries if e is not enquiry])
+            notifications.queue_mail(enquiry, related=[e for e in enquiries if e is not enquiry])
         db.session.commit()
     except Exception:
         db.session.rollback()

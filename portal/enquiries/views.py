@@ -1,4 +1,4 @@
-"""The enquiry form, its confirmation, and the status lookup."""
+"""Public pages of enquiries: the form, its confirmation, and the status lookup."""
 
 from __future__ import annotations
 
@@ -6,19 +6,14 @@ from flask import abort, current_app, g, redirect, render_template, request, ses
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from portal.agencies.models import Agency
 from portal.catalogue.content import valid_slug
-from portal.catalogue.models import Agency, Opportunity
+from portal.catalogue.models import Opportunity
+from portal.core.extensions import csrf, db, limiter
+from portal.core.i18n import language_blueprint
 from portal.enquiries import routing
-from portal.enquiries.forms import (
-    INVESTOR_TYPE_LABELS,
-    STATUS_LABELS,
-    TICKET_SIZE_LABELS,
-    EnquiryForm,
-    StatusForm,
-)
-from portal.enquiries.models import Enquiry
-from portal.extensions import csrf, db, limiter
-from portal.i18n import language_blueprint
+from portal.enquiries.forms import EnquiryForm, StatusLookupForm
+from portal.enquiries.models import INVESTOR_TYPES, STATUSES, TICKET_SIZES, Enquiry
 
 bp = language_blueprint("enquiries", __name__, template_folder="templates")
 
@@ -57,20 +52,7 @@ def enquire():
             status = 400
         else:
             enquiries = routing.submit(
-                routing.Submission(
-                    name=form.name.data,
-                    organisation=form.organisation.data or "",
-                    email=form.email.data,
-                    phone=form.phone.data or "",
-                    country=form.country.data,
-                    investor_type=form.investor_type.data,
-                    ticket_size=form.ticket_size.data,
-                    message=form.message.data,
-                    reply_language=form.reply_language.data,
-                    language=g.lang,
-                    destination=form.destination.data if form.general else "both",
-                    opportunity=opportunity,
-                )
+                form.details(), language=g.lang, destination=form.destination_code, opportunity=opportunity
             )
             session[_SENT] = [e.reference for e in enquiries]
             return redirect(url_for(".sent"), code=303)
@@ -103,7 +85,7 @@ def sent():
 @limiter.limit(lambda: current_app.config["STATUS_RATE_LIMIT"], methods=["POST"])
 def status():
     """Look up an enquiry's status by its reference number and the e-mail address used."""
-    form = StatusForm()
+    form = StatusLookupForm()
     enquiry = None
     not_found = False
     code = 200
@@ -124,9 +106,5 @@ def status():
 
 
 @bp.record_once
-def register_template_helpers(state):
-    state.app.jinja_env.globals.update(
-        status_label=lambda code: str(STATUS_LABELS.get(code, code)),
-        investor_type_label=lambda code: str(INVESTOR_TYPE_LABELS.get(code, code)),
-        ticket_size_label=lambda code: str(TICKET_SIZE_LABELS.get(code, code)),
-    )
+def register_template_helpers(state) -> None:
+    state.app.jinja_env.globals.update(statuses=STATUSES, investor_types=INVESTOR_TYPES, ticket_sizes=TICKET_SIZES)

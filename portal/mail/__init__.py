@@ -1,1 +1,1 @@
-"""Outgoing mail: the transactional outbox and its delivery worker."""
+"""Outgoing mail: a transactional outbox that any feature writes to, and the worker that delivers it."""

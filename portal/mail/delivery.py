@@ -13,13 +13,14 @@ import smtplib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
 from flask_mailman import EmailMultiAlternatives
 from sqlalchemy import or_, select, update
 
-from portal.catalogue.models import utcnow
-from portal.extensions import db, mail
+from portal.core.extensions import db, mail
+from portal.core.time import utcnow
 from portal.mail.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ class Report:
         return f"{self.sent} sent, {self.retrying} to retry, {self.failed} failed for good"
 
 
-def _due(now: datetime):
+def _due(now: datetime) -> tuple[Any, ...]:
     return (
         OutboxMessage.sent_at.is_(None),
         OutboxMessage.failed_at.is_(None),
@@ -84,7 +85,7 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=base * 2 ** (attempts - 1)), LONGEST_WAIT)
 
 
-def _email(message: OutboxMessage, connection) -> EmailMultiAlternatives:
+def _email(message: OutboxMessage, connection: Any) -> EmailMultiAlternatives:
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.text_body,

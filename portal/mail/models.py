@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.catalogue.models import utcnow
-from portal.extensions import db
+from portal.core.extensions import db
+from portal.core.time import utcnow
+from portal.core.vocabulary import Vocabulary
+
+#: where a message is on its way (``OutboxMessage.state``)
+STATES = Vocabulary(
+    pending=_l("Waiting to be sent"),
+    retrying=_l("Not delivered yet, will retry"),
+    sent=_l("Sent"),
+    failed=_l("Failed"),
+)
 
 
 class OutboxMessage(db.Model):
@@ -18,8 +28,7 @@ class OutboxMessage(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    enquiry_id: Mapped[int | None] = mapped_column(ForeignKey("enquiry.id", ondelete="SET NULL"), index=True)
-    #: "notification" to an agency or "acknowledgement" to an investor
+    #: what the message is, in the words of the feature that wrote it (e.g. "notification")
     kind: Mapped[str] = mapped_column(String(20))
     recipient: Mapped[str] = mapped_column(String(320))
     reply_to: Mapped[str | None] = mapped_column(String(320))
@@ -41,6 +50,7 @@ class OutboxMessage(db.Model):
 
     @property
     def state(self) -> str:
+        """One of STATES."""
         if self.sent_at:
             return "sent"
         if self.failed_at:

@@ -12,8 +12,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from portal.extensions import db
-from tests.conftest import free_port, migrate_to_head, running_app, skip_or_fail
+from tests.conftest import free_port, migrate_to_head, skip_or_fail, temporary_app
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
@@ -52,7 +51,7 @@ def browser_database(tmp_path_factory):
 @pytest.fixture
 def live_app(browser_database):
     """The portal served by a real HTTP server on loopback, for the length of one test."""
-    with running_app(browser_database, SERVER_NAME=None, MAIL_BACKEND="locmem") as app:
+    with temporary_app(browser_database, SERVER_NAME=None, MAIL_BACKEND="locmem") as app:
         server = make_server("127.0.0.1", free_port(), app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
@@ -62,7 +61,6 @@ def live_app(browser_database):
         finally:
             server.shutdown()
             thread.join(timeout=10)
-            db.session.remove()
 
 
 @pytest.fixture

@@ -17,10 +17,10 @@ from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from portal import create_app
-from portal.admin.users import create_user
+from portal.staff.accounts import create_user
 from portal.catalogue import demo
-from portal.enquiries import routing
-from portal.extensions import db
+from portal.core.extensions import db
+from tests.factories import make_enquiries
 from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
 from tests.conftest import free_port
 
@@ -44,10 +44,7 @@ def main() -> int:
         demo.load()
         for lang in LANGUAGES:
             create_user(f"curator-{lang}@example.org", "curator", "BOI", PASSWORD, preferred_language=lang)
-        routing.submit(routing.Submission(
-            name="Farah Qureshi", organisation="Gulf Textiles", email="farah@example.net", phone="", country="AE",
-            investor_type="company", ticket_size="1m_10m", message="We want to source denim from Punjab.",
-            reply_language="en", language="en", destination="pk"))
+        make_enquiries(destination="pk")
         db.session.commit()
         listing = db.session.scalar(db.select(db.text("id")).select_from(db.text("opportunity")).limit(1))
     server = make_server("127.0.0.1", free_port(), app, threaded=True)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from portal.catalogue import demo
-from portal.enquiries import routing
-from portal.extensions import db
+from portal.core.extensions import db
+from tests.factories import make_enquiries
 
 AXE = Path(__file__).parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 LANGUAGES = ["en", "ur", "ru", "ky"]
@@ -33,11 +33,12 @@ PUBLIC_PAGES = {
 
 @pytest.fixture
 def axe_page(browser, live_app):
-    from tests.conftest import skip_or_fail
+    from tests.conftest import database, skip_or_fail
 
     if not AXE.exists():
         skip_or_fail("axe-core is not installed (npm ci)")
-    demo.load()
+    with database(live_app):
+        demo.load()
     context = browser.new_context(base_url=live_app.base_url, bypass_csp=True)
     page = context.new_page()
     yield page
@@ -90,21 +91,21 @@ STAFF_PAGES = {
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_staff_pages_have_no_axe_violations(axe_page, lang):
-    from portal.admin.users import create_user
-    from portal.catalogue.models import Agency, Opportunity, Zone
+def test_staff_pages_have_no_axe_violations(live_app, axe_page, lang):
+    from portal.staff.accounts import create_user
+    from portal.agencies.models import Agency
+    from portal.catalogue.models import Opportunity, Zone
     from sqlalchemy import select
 
-    create_user("admin@example.org", "admin", None, "correct horse battery", preferred_language=lang)
-    enquiry, = routing.submit(routing.Submission(
-        name="Farah Qureshi", organisation="Gulf Textiles", email="farah@example.net", phone="",
-        country="AE", investor_type="company", ticket_size="1m_10m",
-        message="We want to source denim from Punjab.", reply_language="en", language="en", destination="pk"))
-    ids = {"reference": enquiry.reference,
-           "listing": db.session.scalar(select(Opportunity.id).limit(1)),
-           "zone": db.session.scalar(select(Zone.id).limit(1)),
-           "agency": db.session.scalar(select(Agency.id).limit(1))}
-    db.session.commit()
+    from tests.conftest import database
+
+    with database(live_app):
+        create_user("admin@example.org", "admin", None, "correct horse battery", preferred_language=lang)
+        enquiry, = make_enquiries(destination="pk")
+        ids = {"reference": enquiry.reference,
+               "listing": db.session.scalar(select(Opportunity.id).limit(1)),
+               "zone": db.session.scalar(select(Zone.id).limit(1)),
+               "agency": db.session.scalar(select(Agency.id).limit(1))}
     found = defaultdict(list)
     axe_page.goto("/admin/login")
     for violation in violations(axe_page):

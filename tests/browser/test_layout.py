@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from portal.catalogue import demo
+from tests.conftest import database
 
 LANGUAGES = ["en", "ur", "ru", "ky"]
 PAGES = ["/{lang}/", "/{lang}/opportunities", "/{lang}/opportunities?q=textile&country=kg",
@@ -17,7 +18,8 @@ STAFF_PAGES = ["/admin/", "/admin/enquiries", "/admin/opportunities", "/admin/op
 
 @pytest.fixture
 def demo_page(browser, live_app):
-    demo.load()
+    with database(live_app):
+        demo.load()
     context = browser.new_context(base_url=live_app.base_url, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     yield page
@@ -46,12 +48,11 @@ def test_pagination_arrows_and_facts_mirror_in_urdu(demo_page):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_no_sideways_scrolling_on_a_phone(browser, live_app, lang):
-    from portal.admin.users import create_user
-    from portal.extensions import db
+    from portal.staff.accounts import create_user
 
-    demo.load()
-    create_user("phone@example.org", "admin", None, "correct horse battery", preferred_language=lang)
-    db.session.commit()
+    with database(live_app):
+        demo.load()
+        create_user("phone@example.org", "admin", None, "correct horse battery", preferred_language=lang)
     context = browser.new_context(base_url=live_app.base_url, viewport={"width": 360, "height": 740})
     page = context.new_page()
     wide = []

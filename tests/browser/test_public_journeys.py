@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.catalogue import demo
+from tests.conftest import database
 
 LANGUAGES = ["en", "ur", "ru", "ky"]
 SEARCH = {"en": "denim", "ur": "ڈینم", "ru": "деним", "ky": "деним"}
@@ -15,7 +16,8 @@ SEARCH = {"en": "denim", "ur": "ڈینم", "ru": "деним", "ky": "деним
 
 @pytest.fixture
 def investor(browser, live_app):
-    demo.load()
+    with database(live_app):
+        demo.load()
     context = browser.new_context(base_url=live_app.base_url)
     page = context.new_page()
     page.set_default_timeout(10_000)

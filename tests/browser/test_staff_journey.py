@@ -6,10 +6,9 @@ import re
 
 from playwright.sync_api import expect
 
-from portal.admin.users import create_user
-from portal.enquiries import routing
-from portal.extensions import db
-from tests.factories import make_agency, make_sector
+from portal.staff.accounts import create_user
+from tests.conftest import database
+from tests.factories import make_agency, make_sector, make_enquiries
 
 PASSWORD = "correct horse battery"
 
@@ -28,18 +27,14 @@ def sign_out(page):
 
 
 def test_listing_and_enquiry_journeys(browser, live_app, page):
-    boi = make_agency("BOI", "PK")
-    make_agency("NIA", "KG")
-    make_sector("textiles", {"en": "Textiles", "ru": "Текстиль"})
-    for email, role in (("writer@boi.example", "curator"), ("reviewer@boi.example", "curator"),
-                        ("officer@boi.example", "officer")):
-        create_user(email, role, "BOI", PASSWORD)
-    db.session.commit()
-    enquiry, = routing.submit(routing.Submission(
-        name="Farah Qureshi", organisation="Gulf Textiles", email="farah@example.net", phone="",
-        country="AE", investor_type="company", ticket_size="1m_10m",
-        message="We want to source denim from Punjab.", reply_language="en", language="en", destination="pk"))
-    assert boi.id
+    with database(live_app):
+        make_agency("BOI", "PK")
+        make_agency("NIA", "KG")
+        make_sector("textiles", {"en": "Textiles", "ru": "Текстиль"})
+        for email, role in (("writer@boi.example", "curator"), ("reviewer@boi.example", "curator"),
+                            ("officer@boi.example", "officer")):
+            create_user(email, role, "BOI", PASSWORD)
+        enquiry, = make_enquiries(destination="pk")
 
     # A curator writes the listing in English and Russian and submits it.
     sign_in(page, "writer@boi.example")

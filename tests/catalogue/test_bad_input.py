@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.extensions import db
+from tests.conftest import database
 from tests.factories import make_opportunity, make_sector, make_zone
 
 MARKUP = '<script>alert("x")</script>'
@@ -12,10 +12,10 @@ MARKUP = '<script>alert("x")</script>'
 
 @pytest.fixture
 def catalogue(app):
-    sector = make_sector("textiles")
-    make_zone("rashakai")
-    make_opportunity("denim-mill", sector=sector)
-    db.session.commit()
+    with database(app):
+        sector = make_sector("textiles")
+        make_zone("rashakai")
+        make_opportunity("denim-mill", sector=sector)
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from portal.extensions import db
+from tests.conftest import database
 from tests.factories import make_opportunity, make_sector, make_zone
 
 LANGUAGES = ["en", "ur", "ru", "ky"]
@@ -14,25 +14,25 @@ LANGUAGES = ["en", "ur", "ru", "ky"]
 
 @pytest.fixture
 def catalogue(app):
-    textiles = make_sector("textiles", {"en": "Textiles", "ru": "Текстиль", "ur": "ٹیکسٹائل", "ky": "Текстиль"})
-    zone = make_zone("rashakai", name="Rashakai Special Economic Zone", area_ha=405, latitude=34.05, longitude=71.98)
-    denim = make_opportunity(
-        "denim-mill",
-        texts={
-            "en": {"title": "Denim mill in Faisalabad", "summary": "Denim for export.",
-                   "body": "## The opportunity\n\nA **denim** mill.\n\n<script>alert(1)</script>"},
-            "ru": {"title": "Джинсовая фабрика", "summary": "Деним на экспорт.", "body": "Фабрика."},
-        },
-        sector=textiles,
-        zone=zone,
-        featured=True,
-        min_usd=8_000_000,
-        max_usd=25_000_000,
-    )
-    draft = make_opportunity("secret-draft", state="draft", sector=textiles,
-                             texts={"en": {"title": "Unpublished plan", "summary": "", "body": ""}})
-    db.session.commit()
-    return {"sector": textiles, "zone": zone, "denim": denim, "draft": draft}
+    with database(app):
+        textiles = make_sector("textiles", {"en": "Textiles", "ru": "Текстиль", "ur": "ٹیکسٹائل", "ky": "Текстиль"})
+        zone = make_zone("rashakai", name="Rashakai Special Economic Zone", area_ha=405, latitude=34.05, longitude=71.98)
+        denim = make_opportunity(
+            "denim-mill",
+            texts={
+                "en": {"title": "Denim mill in Faisalabad", "summary": "Denim for export.",
+                       "body": "## The opportunity\n\nA **denim** mill.\n\n<script>alert(1)</script>"},
+                "ru": {"title": "Джинсовая фабрика", "summary": "Деним на экспорт.", "body": "Фабрика."},
+            },
+            sector=textiles,
+            zone=zone,
+            featured=True,
+            min_usd=8_000_000,
+            max_usd=25_000_000,
+        )
+        draft = make_opportunity("secret-draft", state="draft", sector=textiles,
+                                 texts={"en": {"title": "Unpublished plan", "summary": "", "body": ""}})
+        return {"sector": textiles, "zone": zone, "denim": denim, "draft": draft}
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -124,8 +124,8 @@ def test_zone_page_shows_area_and_kind_in_english(client, catalogue):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_about_page_names_both_agencies(client, catalogue, lang):
-    make_zone("bishkek-fez", country="KG", kind="fez")
-    db.session.commit()
+    with database(client.application):
+        make_zone("bishkek-fez", country="KG", kind="fez")
     page = client.get(f"/{lang}/about").get_data(as_text=True)
     assert "boi-enquiries@example.com" in page
     assert "nia-enquiries@example.com" in page

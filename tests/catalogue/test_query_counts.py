@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.extensions import db
+from tests.conftest import database
 from tests.factories import make_opportunity, make_sector, make_zone
 
 MAX_STATEMENTS = 6
@@ -23,7 +23,12 @@ PAGES = [
 ]
 
 
-def build(size: int) -> None:
+def build(app, size: int) -> None:
+    with database(app):
+        _build(size)
+
+
+def _build(size: int) -> None:
     sectors = [make_sector(f"s{i}", {"en": f"Sector {i}", "ru": f"Сектор {i}"}) for i in range(4)]
     zones = [make_zone(f"z{i}", country="PK" if i % 2 == 0 else "KG") for i in range(4)]
     for i in range(size):
@@ -38,12 +43,11 @@ def build(size: int) -> None:
                 "ru": {"title": f"Фабрика {i}", "summary": "Фабрика.", "body": "Фабрика."},
             },
         )
-    db.session.commit()
 
 
 @pytest.mark.parametrize("size", [30, 90])
 def test_public_pages_issue_few_statements(app, count_queries, size):
-    build(size)
+    build(app, size)
     client = app.test_client()
     counts = {}
     for lang in LANGUAGES:
@@ -58,13 +62,13 @@ def test_public_pages_issue_few_statements(app, count_queries, size):
 
 
 def test_statement_count_does_not_grow_with_results(app, count_queries):
-    build(12)
+    build(app, 12)
     client = app.test_client()
     with count_queries() as small:
         client.get("/en/opportunities")
-    for i in range(40):
-        make_opportunity(f"extra{i}")
-    db.session.commit()
+    with database(app):
+        for i in range(40):
+            make_opportunity(f"extra{i}")
     with count_queries() as large:
         page = client.get("/en/opportunities").get_data(as_text=True)
     assert "52 opportunities found" in page

@@ -5,42 +5,42 @@ from __future__ import annotations
 import pytest
 
 from portal.catalogue import search
-from portal.extensions import db
+from tests.conftest import database
 from tests.factories import make_opportunity, make_sector
 
 
 @pytest.fixture
 def catalogue(app):
-    it = make_sector("it-software")
-    textiles = make_sector("textiles")
-    make_opportunity(
-        "software-park",
-        sector=it,
-        country="KG",
-        texts={
-            "en": {"title": "Software export studio", "summary": "Outsourcing hub.", "body": "Engineers."},
-            "ru": {"title": "Студия экспорта программного обеспечения", "summary": "Аутсорсинг.",
-                   "body": "Инженеры и ёлочные игрушки."},
-            "ky": {"title": "Программалык камсыздоо студиясы", "summary": "Аутсорсинг борбору.", "body": "Инженерлер."},
-            "ur": {"title": "سافٹ ویئر ایکسپورٹ اسٹوڈیو", "summary": "آؤٹ سورسنگ مرکز", "body": "انجینئرز"},
-        },
-    )
-    make_opportunity(
-        "denim-mill",
-        sector=textiles,
-        country="PK",
-        texts={
-            "en": {"title": "Denim finishing plant", "summary": "Cotton to denim.", "body": "Textile exports."},
-            "ur": {"title": "ڈینم فنشنگ پلانٹ", "summary": "کپاس سے ڈینم", "body": "ٹیکسٹائل برآمدات"},
-        },
-    )
-    make_opportunity(
-        "hidden-draft",
-        state="draft",
-        sector=textiles,
-        texts={"en": {"title": "Denim draft", "summary": "", "body": ""}},
-    )
-    db.session.commit()
+    with database(app):
+        it = make_sector("it-software")
+        textiles = make_sector("textiles")
+        make_opportunity(
+            "software-park",
+            sector=it,
+            country="KG",
+            texts={
+                "en": {"title": "Software export studio", "summary": "Outsourcing hub.", "body": "Engineers."},
+                "ru": {"title": "Студия экспорта программного обеспечения", "summary": "Аутсорсинг.",
+                       "body": "Инженеры и ёлочные игрушки."},
+                "ky": {"title": "Программалык камсыздоо студиясы", "summary": "Аутсорсинг борбору.", "body": "Инженерлер."},
+                "ur": {"title": "سافٹ ویئر ایکسپورٹ اسٹوڈیو", "summary": "آؤٹ سورسنگ مرکز", "body": "انجینئرز"},
+            },
+        )
+        make_opportunity(
+            "denim-mill",
+            sector=textiles,
+            country="PK",
+            texts={
+                "en": {"title": "Denim finishing plant", "summary": "Cotton to denim.", "body": "Textile exports."},
+                "ur": {"title": "ڈینم فنشنگ پلانٹ", "summary": "کپاس سے ڈینم", "body": "ٹیکسٹائل برآمدات"},
+            },
+        )
+        make_opportunity(
+            "hidden-draft",
+            state="draft",
+            sector=textiles,
+            texts={"en": {"title": "Denim draft", "summary": "", "body": ""}},
+        )
 
 
 def slugs(client, query: str) -> list[str]:

@@ -10,9 +10,9 @@ import threading
 import pytest
 from aiosmtpd.controller import Controller
 
-from portal.catalogue.models import AgencyText
-from portal.extensions import db
-from tests.conftest import free_port
+from portal.agencies.models import AgencyText
+from portal.core.extensions import db
+from tests.conftest import database, free_port
 from tests.factories import make_agency
 
 
@@ -85,12 +85,12 @@ def smtp(smtp_server):
 
 @pytest.fixture
 def agencies(app):
-    boi = make_agency("BOI", "PK")
-    nia = make_agency("NIA", "KG")
-    nia.notification_language = "ru"
-    nia.texts["ru"] = AgencyText(lang="ru", name="Национальное агентство инвестиций", description="")
-    boi.texts["ur"] = AgencyText(lang="ur", name="بورڈ آف انویسٹمنٹ", description="")
-    db.session.commit()
+    with database(app):
+        boi = make_agency("BOI", "PK")
+        nia = make_agency("NIA", "KG")
+        nia.notification_language = "ru"
+        nia.texts["ru"] = AgencyText(lang="ru", name="Национальное агентство инвестиций", description="")
+        boi.texts["ur"] = AgencyText(lang="ur", name="بورڈ آف انویسٹمنٹ", description="")
     return {"BOI": boi, "NIA": nia}
 
 

@@ -8,16 +8,17 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.enquiries.models import Enquiry
-from portal.extensions import db
-from portal.mail.delivery import deliver_due
+from portal.core.extensions import db
 from portal.mail.models import OutboxMessage
+from tests.conftest import database
 from tests.enquiries.conftest import VALID, csrf_token, send_enquiry
 from tests.factories import make_opportunity, make_sector
 
 
-def nothing_stored() -> bool:
-    return (db.session.scalar(select(func.count()).select_from(Enquiry)) == 0
-            and db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0)
+def nothing_stored(client) -> bool:
+    with database(client.application):
+        return (db.session.scalar(select(func.count()).select_from(Enquiry)) == 0
+                and db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0)
 
 
 @pytest.mark.parametrize(
@@ -50,7 +51,7 @@ def test_invalid_fields_are_shown_beside_the_field_and_in_the_summary(client, ag
     assert f'href="#{field}"' in page
     assert f'id="{field}-error"' in page
     assert message in page
-    assert nothing_stored()
+    assert nothing_stored(client)
 
 
 def test_what_was_typed_is_kept(client, agencies):
@@ -70,11 +71,12 @@ def test_errors_are_in_the_page_language(client, agencies, changes):
     assert not re.search(r"Please|valid", errors)
 
 
-def test_markup_in_the_message_is_stored_as_text_and_escaped_in_mail(client, agencies, smtp):
+def test_markup_in_the_message_is_stored_as_text_and_escaped_in_mail(app, client, runner, agencies, smtp):
     script = '<script>alert("x")</script><img src=x onerror=alert(1)>'
     assert send_enquiry(client, message=f"Hello agency {script} thanks").status_code == 303
-    assert db.session.scalar(select(Enquiry.message)).endswith(f"{script} thanks")
-    deliver_due()
+    with database(app):
+        assert db.session.scalar(select(Enquiry.message)).endswith(f"{script} thanks")
+    assert runner.invoke(args=["outbox", "deliver"]).exit_code == 0
     for message in smtp.messages:
         html = message.get_body(("html",)).get_content()
         assert "<script>" not in html and "<img" not in html
@@ -88,35 +90,35 @@ def test_missing_csrf_token_is_refused_keeping_what_was_typed(client, agencies):
     page = response.get_data(as_text=True)
     assert 'class="error-summary"' in page
     assert VALID["message"] in page  # nothing typed is lost
-    assert nothing_stored()
+    assert nothing_stored(client)
 
 
 @pytest.mark.parametrize("field", ["message", "name"])
 def test_nul_bytes_are_refused_not_a_500(client, agencies, field):
     response = send_enquiry(client, **{field: "hello\x00world, a message of some length"})
     assert response.status_code == 400
-    assert nothing_stored()
+    assert nothing_stored(client)
 
 
 def test_non_ascii_mailbox_is_refused(client, agencies):
     """Its mail could not be delivered to the right mailbox over plain SMTP."""
     response = send_enquiry(client, email="josé@example.com")
     assert response.status_code == 400
-    assert nothing_stored()
+    assert nothing_stored(client)
 
 
 def test_wrong_csrf_token_is_refused(client, agencies):
     response = client.post("/ur/enquire", data={**VALID, "destination": "pk", "csrf_token": "forged"})
     assert response.status_code == 400
     assert 'lang="ur"' in response.get_data(as_text=True)
-    assert nothing_stored()
+    assert nothing_stored(client)
 
 
 def test_honeypot_filled_is_refused(client, agencies):
     response = send_enquiry(client, website="http://spam.example")
     assert response.status_code == 400
     assert "looks automated" in response.get_data(as_text=True)
-    assert nothing_stored()
+    assert nothing_stored(client)
 
 
 def test_oversized_body_is_a_localized_413(client, agencies):
@@ -125,18 +127,18 @@ def test_oversized_body_is_a_localized_413(client, agencies):
     response = client.post("/ru/enquire", data=data)
     assert response.status_code == 413
     assert '<html lang="ru"' in response.get_data(as_text=True)
-    assert nothing_stored()
+    assert nothing_stored(client)
 
 
 @pytest.mark.parametrize("slug", ["no-such-thing", "<script>", "a" * 500, "draft-one"])
-def test_unknown_opportunity_is_a_404(client, agencies, slug):
-    make_opportunity("draft-one", state="draft", sector=make_sector())
-    db.session.commit()
+def test_unknown_opportunity_is_a_404(app, client, agencies, slug):
+    with database(app):
+        make_opportunity("draft-one", state="draft", sector=make_sector())
     assert client.get("/en/enquire", query_string={"opportunity": slug}).status_code == 404
     token = csrf_token(client.get("/en/enquire").get_data(as_text=True))
     response = client.post("/en/enquire", query_string={"opportunity": slug}, data={**VALID, "csrf_token": token})
     assert response.status_code == 404
-    assert nothing_stored()
+    assert nothing_stored(client)
 
 
 def test_mail_headers_cannot_be_injected(app, agencies):
@@ -146,7 +148,8 @@ def test_mail_headers_cannot_be_injected(app, agencies):
     from portal.mail.outbox import queue
 
     app.jinja_env.loader = ChoiceLoader([DictLoader({"probe.txt": "text", "probe.html": "html"}), app.jinja_env.loader])
-    message = queue(kind="test", recipient="a@example.com\r\nBcc: b@example.com",
-                    subject="Hi\nBcc: c@example.com", template="probe", lang="en")
+    with database(app):
+        message = queue(kind="test", recipient="a@example.com\r\nBcc: b@example.com",
+                        subject="Hi\nBcc: c@example.com", template="probe", lang="en")
     assert "\n" not in message.recipient and "\r" not in message.recipient
     assert "\n" not in message.subject

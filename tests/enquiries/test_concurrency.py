@@ -7,8 +7,9 @@ import threading
 from sqlalchemy import func, select
 
 from portal.enquiries.models import Enquiry
-from portal.extensions import db
+from portal.core.extensions import db
 from portal.mail.models import OutboxMessage
+from tests.conftest import database
 from tests.enquiries.conftest import VALID
 from tests.factories import make_agency
 
@@ -17,10 +18,9 @@ SUBMISSIONS = 50
 
 def test_simultaneous_submissions_get_distinct_references(pg_app):
     pg_app.config["WTF_CSRF_ENABLED"] = False
-    make_agency("BOI", "PK")
-    make_agency("NIA", "KG")
-    db.session.commit()
-    db.session.remove()
+    with database(pg_app):
+        make_agency("BOI", "PK")
+        make_agency("NIA", "KG")
 
     start = threading.Barrier(SUBMISSIONS)
     statuses = []
@@ -38,9 +38,11 @@ def test_simultaneous_submissions_get_distinct_references(pg_app):
         thread.join(timeout=120)
 
     assert statuses == [303] * SUBMISSIONS
-    references = db.session.scalars(select(Enquiry.reference)).all()
+    with database(pg_app):
+        references = db.session.scalars(select(Enquiry.reference)).all()
+        outbox_size = db.session.scalar(select(func.count()).select_from(OutboxMessage))
     assert len(references) == SUBMISSIONS
     assert len(set(references)) == SUBMISSIONS
     pk = sorted(r for r in references if r.startswith("PK-"))
     assert [int(r.rsplit("-", 1)[1]) for r in pk] == list(range(1, 26))  # no gaps, no repeats
-    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 2 * SUBMISSIONS
+    assert outbox_size == 2 * SUBMISSIONS

@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.enquiries.models import Enquiry
-from portal.enquiries.routing import add_working_days, local_today
-from portal.extensions import db
+from portal.core.time import add_working_days
+from portal.core.extensions import db
 from portal.mail.models import OutboxMessage
+from tests.conftest import database
 from tests.enquiries.conftest import send_enquiry
 from tests.factories import make_opportunity, make_sector
 
@@ -21,16 +22,15 @@ ACK_WORDS = {"en": "Thank you for your enquiry", "ru": "Благодарим", "
 
 
 @pytest.fixture
-def kg_opportunity(agencies):
-    item = make_opportunity(
-        "naryn-hydropower",
-        country="KG",
-        sector=make_sector("energy"),
-        texts={"en": {"title": "Naryn hydropower", "summary": "Power.", "body": "Water."},
-               "ru": {"title": "ГЭС на Нарыне", "summary": "Энергия.", "body": "Вода."}},
-    )
-    db.session.commit()
-    return item
+def kg_opportunity(app, agencies):
+    with database(app):
+        return make_opportunity(
+            "naryn-hydropower",
+            country="KG",
+            sector=make_sector("energy"),
+            texts={"en": {"title": "Naryn hydropower", "summary": "Power.", "body": "Water."},
+                   "ru": {"title": "ГЭС на Нарыне", "summary": "Энергия.", "body": "Вода."}},
+        )
 
 
 def deliver(runner) -> str:
@@ -66,20 +66,22 @@ def test_enquiry_about_an_opportunity_reaches_its_agency(client, runner, smtp, k
     assert f'<html lang="{lang}" dir="{"rtl" if lang == "ur" else "ltr"}">' in html
 
 
-def test_general_enquiry_goes_to_the_chosen_country(client, runner, smtp, agencies):
+def test_general_enquiry_goes_to_the_chosen_country(app, client, runner, smtp, agencies):
     assert send_enquiry(client, destination="pk").status_code == 303
-    enquiry = db.session.scalar(select(Enquiry))
-    assert enquiry.agency.code == "BOI" and enquiry.reference.startswith("PK-")
+    with database(app):
+        enquiry = db.session.scalar(select(Enquiry))
+        assert enquiry.agency.code == "BOI" and enquiry.reference.startswith("PK-")
     deliver(runner)
     assert len(smtp.to("boi-enquiries@example.com")) == 1
     assert smtp.to("nia-enquiries@example.com") == []
 
 
-def test_both_countries_gives_two_linked_enquiries(client, runner, smtp, agencies):
+def test_both_countries_gives_two_linked_enquiries(app, client, runner, smtp, agencies):
     response = send_enquiry(client, "ru", destination="both")
     confirmation = client.get(response.headers["Location"]).get_data(as_text=True)
-    enquiries = db.session.scalars(select(Enquiry).order_by(Enquiry.id)).all()
-    assert [e.agency.code for e in enquiries] == ["BOI", "NIA"]
+    with database(app):
+        enquiries = db.session.scalars(select(Enquiry).order_by(Enquiry.id)).all()
+        assert [e.agency.code for e in enquiries] == ["BOI", "NIA"]
     assert enquiries[0].group_id == enquiries[1].group_id == enquiries[0].id
     for enquiry in enquiries:
         assert enquiry.reference in confirmation
@@ -89,21 +91,24 @@ def test_both_countries_gives_two_linked_enquiries(client, runner, smtp, agencie
     assert enquiries[1].reference in boi_note.get_body(("plain",)).get_content()
 
 
-def test_enquiry_records_what_was_sent(client, agencies, kg_opportunity):
+def test_enquiry_records_what_was_sent(app, client, agencies, kg_opportunity):
     send_enquiry(client, "ky", opportunity="naryn-hydropower", reply_language="ru")
-    enquiry = db.session.scalar(select(Enquiry))
-    assert enquiry.opportunity.slug == "naryn-hydropower"
-    assert enquiry.language == "ky" and enquiry.reply_language == "ru"
-    assert enquiry.status == "new"
-    assert enquiry.reply_by == add_working_days(local_today(enquiry.agency, enquiry.created_at), 5)
-    assert enquiry.consent_at is not None
-    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 2
+    with database(app):
+        enquiry = db.session.scalar(select(Enquiry))
+        assert enquiry.opportunity.slug == "naryn-hydropower"
+        assert enquiry.language == "ky" and enquiry.reply_language == "ru"
+        assert enquiry.status == "new"
+        assert enquiry.reply_by == add_working_days(enquiry.agency.local_today(enquiry.created_at), 5)
+        assert enquiry.consent_at is not None
+        assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 2
+        assert len(enquiry.messages) == 2
 
 
-def test_confirmation_shows_reference_and_promised_date(client, agencies):
+def test_confirmation_shows_reference_and_promised_date(app, client, agencies):
     response = send_enquiry(client, "en", destination="kg")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    enquiry = db.session.scalar(select(Enquiry))
+    with database(app):
+        enquiry = db.session.scalar(select(Enquiry))
     assert enquiry.reference in page
     assert f'datetime="{enquiry.reply_by.isoformat()}"' in page
 
@@ -121,12 +126,13 @@ def test_working_days_skip_weekends(start, days, expected):
     assert add_working_days(start, days) == expected
 
 
-def test_references_count_up_per_agency(client, agencies):
+def test_references_count_up_per_agency(app, client, agencies):
     for destination in ("pk", "kg", "pk"):
         send_enquiry(client, destination=destination)
-    references = db.session.scalars(select(Enquiry.reference).order_by(Enquiry.id)).all()
-    first = db.session.scalar(select(Enquiry).order_by(Enquiry.id))
-    year = local_today(first.agency, first.created_at).year
+    with database(app):
+        references = db.session.scalars(select(Enquiry.reference).order_by(Enquiry.id)).all()
+        first = db.session.scalar(select(Enquiry).order_by(Enquiry.id))
+        year = first.agency.local_today(first.created_at).year
     assert references == [f"PK-{year}-00001", f"KG-{year}-00001", f"PK-{year}-00002"]
 
 
@@ -134,10 +140,9 @@ def test_console_backend_prints_instead_of_sending(database_url, agencies):
     from tests.conftest import make_app
 
     app = make_app(database_url, MAIL_BACKEND="console")
+    send_enquiry(app.test_client(), destination="pk")
+    result = app.test_cli_runner().invoke(args=["outbox", "deliver"])
     with app.app_context():
-        send_enquiry(app.test_client(), destination="pk")
-        result = app.test_cli_runner().invoke(args=["outbox", "deliver"])
-        db.session.remove()
         db.engine.dispose()
     assert "2 sent" in result.output
     assert "To: boi-enquiries@example.com" in result.output

@@ -8,39 +8,51 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from portal.catalogue.models import utcnow
-from portal.extensions import db
-from portal.mail.delivery import deliver_due
+from portal.core.time import utcnow
+from portal.core.extensions import db
+from portal.mail import delivery
 from portal.mail.models import OutboxMessage
+from tests.conftest import database
 from tests.enquiries.conftest import send_enquiry
 from tests.factories import make_agency
 
 
-def messages() -> list[OutboxMessage]:
-    db.session.expire_all()
-    return list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+def messages(app) -> list[OutboxMessage]:
+    with database(app):
+        return list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def deliver_due(app, now=None) -> delivery.Report:
+    """One round of the delivery worker, in an app context of its own as ``outbox deliver`` has."""
+    with app.app_context():
+        return delivery.deliver_due(now)
+
+
+def claim(app, now) -> list[int]:
+    with app.app_context():
+        return [message.id for message in delivery.claim(now)]
 
 
 def test_mail_server_down_then_up_delivers_exactly_once(app, client, agencies, smtp_server):
     # The server is not running: the enquiry is still accepted.
     response = send_enquiry(client, destination="kg")
     assert response.status_code == 303
-    report = deliver_due()
+    report = deliver_due(app)
     assert (report.sent, report.retrying) == (0, 2)
-    first = messages()
+    first = messages(app)
     assert all(m.attempts == 1 and m.sent_at is None and m.last_error for m in first)
     assert all(m.next_attempt_at > utcnow() for m in first)
 
     # Not due yet: nothing is tried again.
-    assert deliver_due().retrying == 0
+    assert deliver_due(app).retrying == 0
 
     smtp_server.start()
     later = utcnow() + timedelta(hours=1)
-    report = deliver_due(now=later)
+    report = deliver_due(app, now=later)
     assert report.sent == 2
-    assert deliver_due(now=later + timedelta(days=1)).sent == 0
+    assert deliver_due(app, now=later + timedelta(days=1)).sent == 0
     assert len(smtp_server.sink.messages) == 2
-    assert all(m.sent_at and m.attempts == 2 and m.last_error is None for m in messages())
+    assert all(m.sent_at and m.attempts == 2 and m.last_error is None for m in messages(app))
 
 
 def test_retries_back_off_exponentially_then_fail_for_good(app, client, agencies, smtp_server):
@@ -51,41 +63,38 @@ def test_retries_back_off_exponentially_then_fail_for_good(app, client, agencies
     now = utcnow()
     for attempt in range(1, 5):
         before = utcnow()
-        deliver_due(now=now)
-        message = messages()[0]
+        deliver_due(app, now=now)
+        message = messages(app)[0]
         assert message.attempts == attempt
         if attempt < 4:
             waits.append(round((message.next_attempt_at - before).total_seconds() / 60))
         now = message.next_attempt_at + timedelta(seconds=1)
     assert waits == [1, 2, 4]
-    failed = messages()
+    failed = messages(app)
     assert all(m.failed_at is not None for m in failed)
     assert "Connection" in failed[0].last_error or "refused" in failed[0].last_error.lower()
     # Failed messages stay for an administrator and are not tried again.
     smtp_server.start()
-    assert deliver_due(now=now + timedelta(days=30)).sent == 0
+    assert deliver_due(app, now=now + timedelta(days=30)).sent == 0
     assert smtp_server.sink.messages == []
 
 
 def test_a_claimed_message_is_left_alone_by_another_worker(app, client, agencies, smtp):
-    from portal.mail.delivery import claim
-
     send_enquiry(client, destination="pk")
-    mine = claim(utcnow())
+    mine = claim(app, utcnow())
     assert len(mine) == 2
-    assert claim(utcnow()) == []  # a second worker finds nothing to do
-    assert len(claim(utcnow() + timedelta(hours=1))) == 2  # until the claim lapses
+    assert claim(app, utcnow()) == []  # a second worker finds nothing to do
+    assert len(claim(app, utcnow() + timedelta(hours=1))) == 2  # until the claim lapses
 
 
 def test_two_workers_at_once_send_each_message_once(pg_app, smtp):
-    make_agency("BOI", "PK")
-    make_agency("NIA", "KG")
-    db.session.commit()
+    with database(pg_app):
+        make_agency("BOI", "PK")
+        make_agency("NIA", "KG")
     client = pg_app.test_client()
     for i in range(15):
         send_enquiry(client, destination="both", email=f"investor{i}@example.net")
-    assert db.session.scalar(select(db.func.count()).select_from(OutboxMessage)) == 60
-    db.session.remove()
+    assert len(messages(pg_app)) == 60
 
     reports = []
     start = threading.Barrier(2)
@@ -93,8 +102,7 @@ def test_two_workers_at_once_send_each_message_once(pg_app, smtp):
     def worker():
         with pg_app.app_context():
             start.wait()
-            reports.append(deliver_due())
-            db.session.remove()
+            reports.append(delivery.deliver_due())
 
     threads = [threading.Thread(target=worker) for _ in range(2)]
     for thread in threads:

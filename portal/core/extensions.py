@@ -1,0 +1,50 @@
+"""Extensions, created here and bound to the app in ``create_app``."""
+
+from flask_babel import Babel, lazy_gettext as _l
+from flask_limiter import Limiter
+from flask_login import LoginManager
+from flask_limiter.util import get_remote_address
+from flask_mailman import Mail
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase
+
+
+class Base(DeclarativeBase):
+    # Named constraints let Alembic alter tables on SQLite (batch mode) reliably.
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+db = SQLAlchemy(model_class=Base)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_foreign_keys(dbapi_connection, connection_record):
+    # SQLite checks foreign keys (and runs ON DELETE rules) only when asked, per connection.
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+migrate = Migrate()
+babel = Babel()
+csrf = CSRFProtect()
+mail = Mail()
+login_manager = LoginManager()
+login_manager.login_view = "staff.login"
+login_manager.session_protection = "strong"
+login_manager.login_message = _l("Please sign in to see this page.")
+#: no default limits: the routes that need one (enquiry form, status lookup) name theirs
+limiter = Limiter(key_func=get_remote_address)

@@ -1,0 +1,288 @@
+"""The enquiry inbox: each agency's staff see and work their own agency's enquiries only."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from flask import Response, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+from wtforms.fields.choices import SelectChoice
+
+from portal.agencies.models import Agency
+from portal.catalogue.content import all_sectors
+from portal.catalogue.models import Opportunity, Sector
+from portal.core.extensions import db
+from portal.core.pagination import page_number, paginate
+from portal.core.time import utcnow
+from portal.enquiries.forms import AssignForm, NoteForm, StatusForm
+from portal.enquiries.models import STATUSES, Enquiry, EnquiryNote
+from portal.mail.models import STATES as MAIL_STATES
+from portal.staff import audit
+from portal.staff.access import roles_required, staff_blueprint, visible_to
+from portal.staff.models import AuditEntry, User
+
+bp = staff_blueprint("inbox", __name__)
+
+PER_PAGE = 25
+STAFF = ("curator", "officer")
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    status: str | None = None
+    sector: str | None = None
+    country: str | None = None
+    since: date | None = None
+    until: date | None = None
+    assignee: str | None = None
+    overdue: bool = False
+    q: str = ""
+    page: int = 1
+
+    def args(self, **changes: Any) -> dict[str, Any]:
+        """Query-string arguments for a link to these filters with ``changes`` applied."""
+        values = {**asdict(self), **changes}
+        out = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items() if v not in (None, "", False)}
+        if values["overdue"]:
+            out["overdue"] = "1"
+        if values["page"] == 1:
+            del out["page"]
+        return out
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def parse_filters(args: Any) -> InboxFilters:
+    status = args.get("status") or None
+    assignee = args.get("assignee") or None
+    country = (args.get("country") or "").upper()[:2] or None
+    return InboxFilters(
+        status=status if status in STATUSES else None,
+        sector=(args.get("sector") or "")[:80] or None,
+        country=country if country and country.isalpha() else None,
+        since=_date(args.get("since")),
+        until=_date(args.get("until")),
+        assignee=assignee if assignee and (assignee == "none" or assignee.isdigit()) else None,
+        overdue=args.get("overdue") in ("1", "on", "true"),
+        q=(args.get("q") or "").strip()[:100],
+        page=page_number(args.get("page")),
+    )
+
+
+def conditions(filters: InboxFilters) -> list[Any]:
+    where = visible_to(Enquiry.agency_id)
+    if filters.status:
+        where.append(Enquiry.status == filters.status)
+    if filters.sector:
+        where.append(
+            Enquiry.opportunity_id.in_(select(Opportunity.id).join(Sector).where(Sector.slug == filters.sector))
+        )
+    if filters.country:
+        where.append(Enquiry.country == filters.country)
+    if filters.since:
+        where.append(Enquiry.created_at >= filters.since)
+    if filters.until:
+        where.append(func.date(Enquiry.created_at) <= filters.until)
+    if filters.assignee == "none":
+        where.append(Enquiry.assignee_id.is_(None))
+    elif filters.assignee:
+        where.append(Enquiry.assignee_id == int(filters.assignee))
+    if filters.overdue:
+        where.append(Enquiry.overdue)
+    if filters.q:
+        pattern = "%" + filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        where.append(
+            or_(*(column.ilike(pattern, escape="\\") for column in (Enquiry.reference, Enquiry.name, Enquiry.organisation)))
+        )
+    return where
+
+
+def officers(*where: Any) -> list[User]:
+    """Active officers an enquiry can be assigned to, limited by ``where``."""
+    statement = select(User).where(User.active.is_(True), User.role == "officer", *where)
+    return list(db.session.scalars(statement.order_by(User.name, User.email)))
+
+
+@bp.get("/enquiries")
+@roles_required(*STAFF)
+def enquiries():
+    """The agency's enquiries, soonest reply date first, overdue ones marked."""
+    filters = parse_filters(request.args)
+    statement = select(Enquiry).where(*conditions(filters)).order_by(Enquiry.reply_by, Enquiry.id)
+    page = paginate(statement, filters.page, PER_PAGE, joinedload(Enquiry.agency), joinedload(Enquiry.assignee))
+    return render_template(
+        "enquiries/staff/inbox.html",
+        page=page,
+        filters=filters,
+        sectors=all_sectors(),
+        assignees=officers(*visible_to(User.agency_id)),
+    )
+
+
+def _visible_enquiry(reference: str, *options: Any) -> Enquiry:
+    """The enquiry if the current user may see it, else a 404 (another agency's looks missing)."""
+    statement = select(Enquiry).where(Enquiry.reference == reference[:20], *visible_to(Enquiry.agency_id))
+    enquiry = db.session.scalar(statement.options(*options))
+    if enquiry is None:
+        abort(404)
+    return enquiry
+
+
+def _status_form(enquiry: Enquiry) -> StatusForm:
+    form = StatusForm(prefix="status", status=enquiry.status)
+    form.status.choices = STATUSES.choices()
+    return form
+
+
+def _assign_form(enquiry: Enquiry) -> AssignForm:
+    form = AssignForm(prefix="assign", assignee=str(enquiry.assignee_id or ""))
+    form.assignee.choices = [SelectChoice("", _("Nobody"))] + [
+        SelectChoice(str(user.id), user.name or user.email) for user in officers(User.agency_id == enquiry.agency_id)
+    ]
+    return form
+
+
+@bp.get("/enquiries/<reference>")
+@roles_required(*STAFF)
+def enquiry(reference: str):
+    """Everything the investor sent, its handling, notes and mail."""
+    item = _visible_enquiry(
+        reference,
+        joinedload(Enquiry.agency).selectinload(Agency.texts),
+        joinedload(Enquiry.opportunity).selectinload(Opportunity.texts),
+        selectinload(Enquiry.notes).joinedload(EnquiryNote.author),
+        selectinload(Enquiry.messages),
+    )
+    history = db.session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.object_type == "enquiry", AuditEntry.object_key == item.reference)
+        .options(joinedload(AuditEntry.user))
+        .order_by(AuditEntry.at)
+    )
+    return render_template(
+        "enquiries/staff/enquiry.html",
+        item=item,
+        history=list(history),
+        status_form=_status_form(item),
+        assign_form=_assign_form(item),
+        note_form=NoteForm(prefix="note"),
+        mail_states=MAIL_STATES,
+    )
+
+
+def _back(item: Enquiry) -> Any:
+    return redirect(url_for(".enquiry", reference=item.reference), code=303)
+
+
+@bp.post("/enquiries/<reference>/status")
+@roles_required(*STAFF)
+def change_status(reference: str):
+    """Move the enquiry along: new, in progress, answered, closed, or spam."""
+    item = _visible_enquiry(reference)
+    status_form = _status_form(item)
+    if not status_form.validate_on_submit():
+        abort(400)
+    now = utcnow()
+    values = {"status": status_form.status.data}
+    if values["status"] == "answered" and item.first_answered_at is None:
+        values["first_answered_at"] = now
+    if values["status"] in ("closed", "spam") and item.closed_at is None:
+        values["closed_at"] = now
+    changes = audit.changed(item, **values)
+    if changes:
+        item.updated_at = now
+        audit.record("enquiry.status", "enquiry", item.reference, agency_id=item.agency_id, changes=changes)
+    db.session.commit()
+    return _back(item)
+
+
+@bp.post("/enquiries/<reference>/assign")
+@roles_required(*STAFF)
+def assign(reference: str):
+    """Give the enquiry to an officer of its agency (or to nobody)."""
+    item = _visible_enquiry(reference)
+    assign_form = _assign_form(item)
+    if not assign_form.validate_on_submit():
+        abort(400)
+    assignee = db.session.get(User, int(assign_form.assignee.data)) if assign_form.assignee.data else None
+    if item.assignee != assignee:
+        before = item.assignee.email if item.assignee else None
+        item.assignee = assignee
+        item.updated_at = utcnow()
+        changes = {"assignee": (before, assignee.email if assignee else None)}
+        audit.record("enquiry.assign", "enquiry", item.reference, agency_id=item.agency_id, changes=changes)
+    db.session.commit()
+    return _back(item)
+
+
+@bp.post("/enquiries/<reference>/notes")
+@roles_required(*STAFF)
+def add_note(reference: str):
+    """Add an internal note."""
+    item = _visible_enquiry(reference)
+    note_form = NoteForm(prefix="note")
+    if not note_form.validate_on_submit():
+        abort(400)
+    db.session.add(EnquiryNote(enquiry_id=item.id, author_id=current_user.id, body=note_form.body.data.strip()))
+    audit.record("enquiry.note", "enquiry", item.reference, agency_id=item.agency_id)
+    db.session.commit()
+    return _back(item)
+
+
+#: Characters that make a spreadsheet treat a cell as a formula (full-width forms included).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+EXPORT_COLUMNS = (
+    "reference", "agency", "status", "received", "reply_by", "overdue", "name", "organisation", "email", "phone",
+    "country", "investor_type", "ticket_size", "opportunity", "language", "reply_language", "assignee", "message",
+)  # fmt: skip
+
+
+def spreadsheet_safe(value: Any) -> str:
+    """A cell value that Excel and LibreOffice show as text, never run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.lstrip(" ").startswith(_FORMULA_START) else text
+
+
+def _export_row(item: Enquiry) -> tuple[Any, ...]:
+    return (
+        item.reference, item.agency.code, item.status, item.created_at.isoformat(timespec="minutes"),
+        item.reply_by.isoformat(), "yes" if item.overdue else "no", item.name, item.organisation, item.email,
+        item.phone, item.country, item.investor_type, item.ticket_size,
+        item.opportunity.slug if item.opportunity else "", item.language, item.reply_language,
+        item.assignee.email if item.assignee else "", item.message,
+    )  # fmt: skip
+
+
+@bp.get("/enquiries/export.csv")
+@roles_required(*STAFF)
+def export():
+    """The filtered list as CSV that opens in Excel with Urdu and Cyrillic intact."""
+    rows = db.session.scalars(
+        select(Enquiry)
+        .where(*conditions(parse_filters(request.args)))
+        .options(joinedload(Enquiry.agency), joinedload(Enquiry.assignee), joinedload(Enquiry.opportunity))
+        .order_by(Enquiry.reply_by, Enquiry.id)
+    )
+    out = io.StringIO()
+    out.write("\ufeff")  # the BOM tells Excel the file is UTF-8
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_COLUMNS)
+    for item in rows:
+        writer.writerow([spreadsheet_safe(value) for value in _export_row(item)])
+    return Response(
+        out.getvalue().encode("utf-8"),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=enquiries.csv"},
+    )

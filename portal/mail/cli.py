@@ -1,0 +1,39 @@
+"""``flask --app portal outbox deliver``: the delivery worker from the command line."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import click
+from flask.cli import AppGroup
+
+from portal.core.extensions import db
+from portal.mail.delivery import deliver_due
+
+outbox = AppGroup("outbox", help="The outbox of mail waiting to be sent.")
+log = logging.getLogger(__name__)
+
+
+@outbox.command("deliver")
+@click.option("--loop", is_flag=True, help="Keep running, sending what becomes due.")
+@click.option("--sleep", default=10.0, show_default=True, help="Seconds between rounds with --loop.")
+def deliver(loop: bool, sleep: float) -> None:
+    """Send the messages that are due, over SMTP (or to the console)."""
+    while True:
+        try:
+            report = deliver_due()
+        except Exception:
+            if not loop:
+                raise
+            # Keep the worker alive (the database may be restarting); try again next round.
+            db.session.rollback()
+            log.exception("outbox delivery round failed")
+            time.sleep(sleep)
+            continue
+        if report.sent or report.retrying or report.failed or not loop:
+            click.echo(str(report))
+        if not loop:
+            return
+        db.session.remove()  # give the connection back while sleeping
+        time.sleep(sleep)

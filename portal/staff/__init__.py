@@ -1,0 +1,1 @@
+"""Staff of the agencies: accounts and roles, signing in, who may see what, and the audit log."""

@@ -1,0 +1,65 @@
+"""Creating staff accounts: the one path for the users page and the ``users create`` command."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from portal.agencies.models import Agency
+from portal.core.extensions import db
+from portal.staff import audit
+from portal.staff.forms import MIN_PASSWORD
+from portal.staff.models import ROLES, User
+
+
+class UserError(ValueError):
+    """A user could not be created or changed; the message says why."""
+
+
+def create_user(
+    email: str,
+    role: str,
+    agency_code: str | None,
+    password: str,
+    name: str = "",
+    preferred_language: str = "en",
+    actor: Any = None,
+) -> User:
+    """Create a staff account; curators and officers belong to one agency, administrators to none."""
+    email = email.strip().lower()
+    if role not in ROLES:
+        raise UserError(f"role must be one of {', '.join(ROLES)}")
+    if role == "admin" and agency_code:
+        raise UserError("administrators belong to no agency")
+    agency = None
+    if role != "admin":
+        if not agency_code:
+            raise UserError("curators and officers need --agency (BOI or NIA)")
+        agency = db.session.scalar(select(Agency).where(Agency.code == agency_code.upper()))
+        if agency is None:
+            raise UserError(f"no agency {agency_code}")
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"the password needs at least {MIN_PASSWORD} characters")
+    if db.session.scalar(select(User).where(User.email == email)):
+        raise UserError(f"{email} already has an account")
+    user = User(email=email, name=name, role=role, agency=agency, preferred_language=preferred_language)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    audit.record(
+        "user.create",
+        "user",
+        email,
+        agency_id=user.agency_id,
+        user=actor,
+        changes={"role": (None, role), "agency": (None, agency.code if agency else None)},
+    )
+    return user
+
+
+def set_active(user: User, active: bool) -> None:
+    """Let an account sign in again, or stop it from signing in; recorded when it changes."""
+    changes = audit.changed(user, active=active)
+    if changes:
+        audit.record("user.edit", "user", user.email, agency_id=user.agency_id, changes=changes)

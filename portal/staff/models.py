@@ -1,0 +1,81 @@
+"""Staff accounts and the audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from portal.agencies.models import Agency
+from portal.core.extensions import db
+from portal.core.time import utcnow
+from portal.core.vocabulary import Vocabulary
+
+ROLES = Vocabulary(admin=_l("Administrator"), curator=_l("Curator"), officer=_l("Officer"))
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: stored lower-case; the sign-in name
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    #: one of ROLES
+    role: Mapped[str] = mapped_column(String(20))
+    #: the agency a curator or officer works for; none for administrators
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    preferred_language: Mapped[str] = mapped_column(String(8), default="en")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    agency: Mapped[Agency | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def can_see_agency(self, agency_id: int | None) -> bool:
+        """Administrators see every agency's work; everyone else only their own agency's.
+
+        ``staff.access.visible_to`` is the same rule for queries.
+        """
+        return self.is_admin or (agency_id is not None and agency_id == self.agency_id)
+
+
+class AuditEntry(db.Model):
+    """Who did what, when: every create, edit, state change, assignment, login and user change."""
+
+    __table_args__ = (Index("ix_audit_entry_agency_at", "agency_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    #: the agency the change belongs to, so that its staff can see it; none for global changes
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    #: e.g. "login", "enquiry.status", "opportunity.create"
+    action: Mapped[str] = mapped_column(String(40))
+    #: e.g. "enquiry", "opportunity", "user"
+    object_type: Mapped[str] = mapped_column(String(30), default="")
+    #: the object's human-readable key: a reference, slug or e-mail
+    object_key: Mapped[str] = mapped_column(String(254), default="")
+    #: {"field": [before, after], ...}
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    user: Mapped[User | None] = relationship()
