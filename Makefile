@@ -7,14 +7,14 @@ FLASK := $(BIN)/flask --app portal
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install translations extract-messages update-messages bench screenshots clean
+.PHONY: run test lint install translations extract-messages update-messages bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet -e ".[test,lint]"
 	touch $@
 
 install: $(VENV)/.installed translations
@@ -39,6 +39,13 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 
 test: install node_modules/axe-core/axe.min.js
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Style (ruff), types (mypy on portal/) and the direction of imports (import-linter); settings in pyproject.toml.
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_ngettext:1,2 -o translations/messages.pot .

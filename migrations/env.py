@@ -14,6 +14,7 @@ if config.config_file_name and not logging.getLogger().handlers:
 
 db = current_app.extensions["migrate"].db
 
+
 def run_migrations_offline():
     context.configure(
         url=str(db.engine.url),

@@ -37,12 +37,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ext.login_manager.init_app(app)
     i18n.init_app(app)
 
-    from portal.catalogue import cli as catalogue_cli, curation, views as catalogue_views
+    from portal.catalogue import cli as catalogue_cli
+    from portal.catalogue import curation
+    from portal.catalogue import views as catalogue_views
     from portal.core import site
     from portal.dashboard import views as dashboard_views
-    from portal.enquiries import cli as enquiries_cli, inbox, views as enquiry_views
+    from portal.enquiries import cli as enquiries_cli
+    from portal.enquiries import inbox
+    from portal.enquiries import views as enquiry_views
     from portal.mail import cli as mail_cli
-    from portal.staff import cli as staff_cli, views as staff_views
+    from portal.staff import cli as staff_cli
+    from portal.staff import views as staff_views
 
     for blueprint in (
         site.bp,

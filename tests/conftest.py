@@ -68,17 +68,28 @@ class PostgresCluster:
         if self.as_root:
             command = ["runuser", "-u", "postgres", "--", *command]
         env = {k: v for k, v in os.environ.items() if not k.startswith(("LANG", "LC_"))}
-        subprocess.run(command, check=True, cwd=self.root, env=env,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=60)
+        subprocess.run(
+            command, check=True, cwd=self.root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=60
+        )
 
     def start(self) -> str:
         if self.as_root:
             shutil.chown(self.root, "postgres")
         data = str(self.root / "data")
-        self._run(self.initdb, "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8",
-                  "--locale=C.UTF-8", "--no-sync")
-        self._run(self.pg_ctl, "-D", data, "-w", "-l", str(self.root / "log"),
-                  "-o", f"-k {self.root} -p {self.port} -h 127.0.0.1 -F", "start")
+        self._run(
+            self.initdb, "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"
+        )
+        self._run(
+            self.pg_ctl,
+            "-D",
+            data,
+            "-w",
+            "-l",
+            str(self.root / "log"),
+            "-o",
+            f"-k {self.root} -p {self.port} -h 127.0.0.1 -F",
+            "start",
+        )
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
 
     def stop(self) -> None:

@@ -27,9 +27,24 @@ def extracted(tmp_path_factory):
     """The messages the code and templates use now, extracted afresh (not the committed .pot)."""
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "--no-location",
-         "-F", "babel.cfg", "-k", "_l", "-o", str(pot), "."],
-        cwd=ROOT, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "-q",
+            "extract",
+            "--no-location",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     with pot.open("rb") as f:
         return read_po(f)

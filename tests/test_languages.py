@@ -8,7 +8,6 @@ import pytest
 from flask import g
 
 from portal.core import i18n
-from portal.core.extensions import db
 from tests.conftest import database
 from tests.factories import make_opportunity, make_sector
 

@@ -70,4 +70,3 @@ def test_models_match_the_migrations(empty_database):
         assert differences == []
         db.session.remove()
         db.engine.dispose()
-

@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 from sqlalchemy.orm.collections import attribute_keyed_dict
 
-from portal.core.extensions import db
+from portal.core.extensions import Model, db
 from portal.core.time import local_today
 from portal.core.translated import TextMixin, Translated
 
@@ -18,7 +18,7 @@ COUNTRIES = ("PK", "KG")
 TIME_ZONES = {"PK": "Asia/Karachi", "KG": "Asia/Bishkek"}
 
 
-class Agency(Translated, db.Model):
+class Agency(Translated, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(8), unique=True)
     #: ISO 3166 code of the country the agency acts for
@@ -44,7 +44,7 @@ class Agency(Translated, db.Model):
         return [address.strip() for address in (self.enquiry_email or "").split(",") if address.strip()]
 
 
-class AgencyText(TextMixin, db.Model):
+class AgencyText(TextMixin, Model):
     __table_args__ = (UniqueConstraint("agency_id", "lang"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id", ondelete="CASCADE"))

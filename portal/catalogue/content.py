@@ -52,4 +52,4 @@ def all_zones() -> list[Zone]:
 def published_counts(column: Any) -> dict[Any, int]:
     """Number of published opportunities per value of ``column``."""
     statement = select(column, func.count()).where(Opportunity.state == "published").group_by(column)
-    return {value: count for value, count in db.session.execute(statement).all()}
+    return dict(db.session.execute(statement).all())

@@ -7,20 +7,20 @@ edit sectors and agencies. The listing's workflow is in ``catalogue.workflow``.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask.sansio.blueprints import BlueprintSetupState
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from wtforms.fields.choices import SelectChoice
 
-from portal.agencies.models import COUNTRIES, Agency, AgencyText, all_agencies
+from portal.agencies.models import all_agencies
 from portal.catalogue import content, files, workflow
-from portal.catalogue.editor import Kind, edit, load, render_list
-from portal.catalogue.forms import AgencyForm, NamedTexts, OpportunityForm, OpportunityTexts, SectorForm, ZoneForm, ZoneTexts
-from portal.catalogue.models import REGIONS, STATES, Attachment, Opportunity, OpportunityText, Sector, SectorText, Zone, ZoneText
+from portal.catalogue.editor import edit, load, render_list
+from portal.catalogue.kinds import AGENCY, LISTING, SECTOR, ZONE
+from portal.catalogue.models import STATES, Attachment, Opportunity
 from portal.core.extensions import csrf, db
 from portal.core.forms import LocalizedForm
 from portal.core.time import utcnow
@@ -30,84 +30,9 @@ from portal.staff.access import roles_required, staff_blueprint, visible_to
 bp = staff_blueprint("curation", __name__)
 
 
-def _place_choices(form: Any) -> None:
-    """Country, region and the agencies the user may file under (their own, or any for administrators)."""
-    form.country.choices = [SelectChoice(c, content.country_name(c)) for c in COUNTRIES]
-    form.region.choices = REGIONS.choices()
-    form.agency.choices = [SelectChoice(str(a.id), a.code) for a in all_agencies() if current_user.can_see_agency(a.id)]
-
-
-def _name(item: Any) -> str:
-    text = item.translation(current_user.preferred_language)
-    return text.name if text else item.slug
-
-
-def _listing_choices(form: Any) -> dict[int, Zone]:
-    _place_choices(form)
-    form.sector.choices = [SelectChoice(str(s.id), _name(s)) for s in content.all_sectors()]
-    zones = content.all_zones()
-    form.zone.choices = [SelectChoice("", _("None"))] + [SelectChoice(str(z.id), _name(z)) for z in zones]
-    return {z.id: z for z in zones}
-
-
-def _zone_in_country(form: Any, zones: dict[int, Zone]) -> bool:
-    if form.zone.data and zones[int(form.zone.data)].country != form.country.data:
-        form.zone.errors = [_("This zone is not in the chosen country.")]
-        return False
-    return True
-
-
-def _edited(item: Any) -> None:
-    item.updated_at = utcnow()
-    item.edited_by_id = current_user.id
-
-
-def _updated(item: Any) -> None:
-    item.updated_at = utcnow()
-
-
-LISTING = Kind(
-    "opportunity",
-    Opportunity,
-    OpportunityText,
-    OpportunityForm,
-    OpportunityTexts,
-    fields=("slug", "country", "region", "min_usd", "max_usd", "kind", "stage", "featured"),
-    links={"sector": "sector_id", "zone": "zone_id", "agency": "agency_id"},
-    template="catalogue/staff/opportunity_form.html",
-    choices=_listing_choices,
-    check=_zone_in_country,
-    touch=_edited,
-    previews=True,
-    context=lambda item: {"actions": workflow.allowed_actions(current_user, item) if item else []},
-)
-ZONE = Kind(
-    "zone",
-    Zone,
-    ZoneText,
-    ZoneForm,
-    ZoneTexts,
-    fields=("slug", "country", "kind", "region", "latitude", "longitude", "area_ha", "established"),
-    links={"agency": "agency_id"},
-    choices=_place_choices,
-    touch=_updated,
-)
-SECTOR = Kind("sector", Sector, SectorText, SectorForm, NamedTexts, fields=("slug", "position"), agency_column="")
-AGENCY = Kind(
-    "agency",
-    Agency,
-    AgencyText,
-    AgencyForm,
-    NamedTexts,
-    fields=("website", "enquiry_email", "reply_days", "notification_language"),
-    agency_column="id",
-    key="code",
-)
-
-
 @bp.get("/opportunities")
 @roles_required("curator")
-def opportunities():
+def opportunities() -> ResponseReturnValue:
     """The agency's listings in every state, with their languages and last verification."""
     state = request.args.get("state")
     where = visible_to(Opportunity.agency_id) + ([Opportunity.state == state] if state in STATES else [])
@@ -125,21 +50,21 @@ def opportunities():
 
 @bp.route("/opportunities/new", methods=["GET", "POST"])
 @roles_required("curator")
-def new_opportunity():
+def new_opportunity() -> ResponseReturnValue:
     """Write a new listing; it starts as a draft."""
     return edit(LISTING, None)
 
 
 @bp.route("/opportunities/<int:item_id>", methods=["GET", "POST"])
 @roles_required("curator")
-def edit_opportunity(item_id: int):
+def edit_opportunity(item_id: int) -> ResponseReturnValue:
     """Edit a listing's facts and texts."""
     return edit(LISTING, load(LISTING, item_id))
 
 
 @bp.post("/opportunities/<int:item_id>/state")
 @roles_required("curator")
-def change_state(item_id: int):
+def change_state(item_id: int) -> ResponseReturnValue:
     """Submit, publish, return to draft or archive a listing."""
     item = load(LISTING, item_id)
     if not LocalizedForm().validate_on_submit():
@@ -157,7 +82,7 @@ def change_state(item_id: int):
 
 @bp.post("/opportunities/<int:item_id>/verify")
 @roles_required("curator")
-def verify(item_id: int):
+def verify(item_id: int) -> ResponseReturnValue:
     """Confirm the listing is still true today."""
     item = load(LISTING, item_id)
     if not LocalizedForm().validate_on_submit():
@@ -172,7 +97,7 @@ def verify(item_id: int):
 
 @bp.get("/zones")
 @roles_required("curator")
-def zones():
+def zones() -> ResponseReturnValue:
     """Economic zones, to edit."""
     visible = [zone for zone in content.all_zones() if current_user.can_see_agency(zone.agency_id)]
     return render_list(ZONE, visible, new="curation.new_zone")
@@ -180,62 +105,61 @@ def zones():
 
 @bp.route("/zones/new", methods=["GET", "POST"])
 @roles_required("curator")
-def new_zone():
+def new_zone() -> ResponseReturnValue:
     """Add an economic zone."""
     return edit(ZONE, None)
 
 
 @bp.route("/zones/<int:item_id>", methods=["GET", "POST"])
 @roles_required("curator")
-def edit_zone(item_id: int):
+def edit_zone(item_id: int) -> ResponseReturnValue:
     """Edit an economic zone."""
     return edit(ZONE, load(ZONE, item_id))
 
 
 @bp.get("/sectors")
 @roles_required("admin")
-def sectors():
+def sectors() -> ResponseReturnValue:
     """Sectors, to edit."""
     return render_list(SECTOR, content.all_sectors(), new="curation.new_sector")
 
 
 @bp.route("/sectors/new", methods=["GET", "POST"])
 @roles_required("admin")
-def new_sector():
+def new_sector() -> ResponseReturnValue:
     """Add a sector."""
     return edit(SECTOR, None)
 
 
 @bp.route("/sectors/<int:item_id>", methods=["GET", "POST"])
 @roles_required("admin")
-def edit_sector(item_id: int):
+def edit_sector(item_id: int) -> ResponseReturnValue:
     """Edit a sector."""
     return edit(SECTOR, load(SECTOR, item_id))
 
 
 @bp.get("/agencies")
 @roles_required("admin")
-def agencies():
+def agencies() -> ResponseReturnValue:
     """The two agencies: where enquiries go and how fast they promise to answer."""
     return render_list(AGENCY, all_agencies())
 
 
 @bp.route("/agencies/<int:item_id>", methods=["GET", "POST"])
 @roles_required("admin")
-def edit_agency(item_id: int):
+def edit_agency(item_id: int) -> ResponseReturnValue:
     """Edit an agency's enquiry addresses, reply target and names."""
     return edit(AGENCY, load(AGENCY, item_id))
 
 
-
-def _back(item_id: int):
+def _back(item_id: int) -> ResponseReturnValue:
     return redirect(url_for("curation.edit_opportunity", item_id=item_id) + "#attachments", code=303)
 
 
 @bp.post("/opportunities/<int:item_id>/attachments")
 @csrf.exempt  # checked below, after the larger upload limit is set
 @roles_required("curator")
-def add_attachment(item_id: int):
+def add_attachment(item_id: int) -> ResponseReturnValue:
     """Attach a PDF brochure or a picture, checked by its content."""
     item = load(LISTING, item_id)
     limit = current_app.config["ATTACHMENT_MAX_BYTES"]
@@ -254,10 +178,17 @@ def add_attachment(item_id: int):
     else:
         content_type, extension = detected
         filename = files.clean_filename(upload.filename or "", extension)
-        attachment = Attachment(opportunity=item, filename=filename, content_type=content_type, size=len(data), data=data)
+        attachment = Attachment(
+            opportunity=item, filename=filename, content_type=content_type, size=len(data), data=data
+        )
         db.session.add(attachment)
-        audit.record("attachment.add", "opportunity", item.slug, agency_id=item.agency_id,
-                     changes={"attachment": (None, filename)})
+        audit.record(
+            "attachment.add",
+            "opportunity",
+            item.slug,
+            agency_id=item.agency_id,
+            changes={"attachment": (None, filename)},
+        )
         db.session.commit()
         flash(_("Attached."))
     return _back(item.id)
@@ -265,7 +196,7 @@ def add_attachment(item_id: int):
 
 @bp.post("/opportunities/<int:item_id>/attachments/<int:attachment_id>/delete")
 @roles_required("curator")
-def delete_attachment(item_id: int, attachment_id: int):
+def delete_attachment(item_id: int, attachment_id: int) -> ResponseReturnValue:
     """Remove an attachment."""
     item = load(LISTING, item_id)
     attachment = db.session.get(Attachment, attachment_id)
@@ -273,13 +204,18 @@ def delete_attachment(item_id: int, attachment_id: int):
         abort(404)
     if not LocalizedForm().validate_on_submit():
         abort(400)
-    audit.record("attachment.remove", "opportunity", item.slug, agency_id=item.agency_id,
-                 changes={"attachment": (attachment.filename, None)})
+    audit.record(
+        "attachment.remove",
+        "opportunity",
+        item.slug,
+        agency_id=item.agency_id,
+        changes={"attachment": (attachment.filename, None)},
+    )
     db.session.delete(attachment)
     db.session.commit()
     return _back(item.id)
 
 
 @bp.record_once
-def register_template_helpers(state) -> None:
+def register_template_helpers(state: BlueprintSetupState) -> None:
     state.app.jinja_env.globals["workflow_actions"] = workflow.ACTIONS

@@ -10,10 +10,9 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
-
-from typing import Any
 
 from portal.agencies.models import Agency, AgencyText
 from portal.catalogue.models import Opportunity, OpportunityText, Sector, SectorText, Zone, ZoneText
@@ -30,87 +29,81 @@ def _texts(model: Any, record: dict[str, Any]) -> dict[str, Any]:
     return {lang: model(lang=lang, **fields) for lang, fields in record["texts"].items()}
 
 
+def _copy(record: dict[str, Any], *names: str) -> dict[str, Any]:
+    return {name: record[name] for name in names}
+
+
+def _add_missing(model: Any, key: str, records: list[dict[str, Any]], build: Any) -> tuple[dict[str, Any], int]:
+    """Add a ``model`` row built from each record whose ``key`` is not in the database yet.
+
+    Returns every row by its key, old and new, and how many were added.
+    """
+    rows = {getattr(row, key): row for row in db.session.scalars(select(model))}
+    added = 0
+    for position, record in enumerate(records):
+        if record[key] not in rows:
+            rows[record[key]] = build(record, position)
+            db.session.add(rows[record[key]])
+            added += 1
+    return rows, added
+
+
 def load() -> dict[str, int]:
     """Add the sample agencies, sectors, zones and opportunities that are missing.
 
     Returns how many of each were added.
     """
-    added = {"agencies": 0, "sectors": 0, "zones": 0, "opportunities": 0}
+    added = {}
+    agencies, added["agencies"] = _add_missing(
+        Agency,
+        "code",
+        _read("agencies.json"),
+        lambda record, _: Agency(
+            **_copy(record, "code", "country", "website", "enquiry_email", "reply_days"),
+            notification_language=record.get("notification_language", "en"),
+            texts=_texts(AgencyText, record),
+        ),
+    )
+    sectors, added["sectors"] = _add_missing(
+        Sector,
+        "slug",
+        _read("sectors.json"),
+        lambda record, position: Sector(slug=record["slug"], position=position, texts=_texts(SectorText, record)),
+    )
+    zones, added["zones"] = _add_missing(
+        Zone,
+        "slug",
+        _read("zones.json"),
+        lambda record, _: Zone(
+            **_copy(record, "slug", "country", "kind", "region"),
+            latitude=record.get("lat"),
+            longitude=record.get("lon"),
+            area_ha=record.get("area_ha"),
+            established=record.get("established"),
+            agency=agencies[record["agency"]],
+            is_sample=True,
+            texts=_texts(ZoneText, record),
+        ),
+    )
 
-    agencies = {a.code: a for a in db.session.scalars(select(Agency))}
-    for record in _read("agencies.json"):
-        if record["code"] not in agencies:
-            agency = Agency(
-                code=record["code"],
-                country=record["country"],
-                website=record["website"],
-                enquiry_email=record["enquiry_email"],
-                reply_days=record["reply_days"],
-                notification_language=record.get("notification_language", "en"),
-                texts=_texts(AgencyText, record),
-            )
-            db.session.add(agency)
-            agencies[agency.code] = agency
-            added["agencies"] += 1
+    def opportunity(record: dict[str, Any], _: int) -> Opportunity:
+        published = datetime.fromisoformat(record["published"])
+        return Opportunity(
+            **_copy(record, "slug", "country", "region", "min_usd", "max_usd", "kind", "stage"),
+            sector=sectors[record["sector"]],
+            zone=zones[record["zone"]] if record.get("zone") else None,
+            agency=agencies[record["agency"]],
+            state="published",
+            featured=record.get("featured", False),
+            is_sample=True,
+            created_at=published,
+            updated_at=published,
+            published_at=published,
+            last_verified_at=published,
+            texts=_texts(OpportunityText, record),
+        )
 
-    sectors = {s.slug: s for s in db.session.scalars(select(Sector))}
-    for position, record in enumerate(_read("sectors.json")):
-        if record["slug"] not in sectors:
-            sector = Sector(slug=record["slug"], position=position, texts=_texts(SectorText, record))
-            db.session.add(sector)
-            sectors[sector.slug] = sector
-            added["sectors"] += 1
-
-    zones = {z.slug: z for z in db.session.scalars(select(Zone))}
-    for record in _read("zones.json"):
-        if record["slug"] not in zones:
-            zone = Zone(
-                slug=record["slug"],
-                country=record["country"],
-                kind=record["kind"],
-                region=record["region"],
-                latitude=record.get("lat"),
-                longitude=record.get("lon"),
-                area_ha=record.get("area_ha"),
-                established=record.get("established"),
-                agency=agencies[record["agency"]],
-                is_sample=True,
-                texts=_texts(ZoneText, record),
-            )
-            db.session.add(zone)
-            zones[zone.slug] = zone
-            added["zones"] += 1
-
-    existing = set(db.session.scalars(select(Opportunity.slug)))
-    for name in ("opportunities_pk.json", "opportunities_kg.json"):
-        for record in _read(name):
-            if record["slug"] in existing:
-                continue
-            published = datetime.fromisoformat(record["published"])
-            db.session.add(
-                Opportunity(
-                    slug=record["slug"],
-                    sector=sectors[record["sector"]],
-                    country=record["country"],
-                    region=record["region"],
-                    zone=zones[record["zone"]] if record.get("zone") else None,
-                    agency=agencies[record["agency"]],
-                    min_usd=record["min_usd"],
-                    max_usd=record["max_usd"],
-                    kind=record["kind"],
-                    stage=record["stage"],
-                    state="published",
-                    featured=record.get("featured", False),
-                    is_sample=True,
-                    created_at=published,
-                    updated_at=published,
-                    published_at=published,
-                    last_verified_at=published,
-                    texts=_texts(OpportunityText, record),
-                )
-            )
-            existing.add(record["slug"])
-            added["opportunities"] += 1
-
+    records = _read("opportunities_pk.json") + _read("opportunities_kg.json")
+    _, added["opportunities"] = _add_missing(Opportunity, "slug", records, opportunity)
     db.session.commit()
     return added

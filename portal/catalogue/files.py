@@ -30,4 +30,3 @@ def clean_filename(name: str, extension: str) -> str:
     stem = name.rsplit(".", 1)[0] if "." in name else name
     stem = re.sub(r"[^\w\- ()]+", "_", stem, flags=re.UNICODE).strip(" ._") or "file"
     return f"{stem[:MAX_NAME]}.{extension}"
-

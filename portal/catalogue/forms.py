@@ -92,9 +92,16 @@ class TranslatedForm(LocalizedForm):
 
 
 class OpportunityForm(TranslatedForm):
-    slug = StringField(_l("Address (slug)"), validators=[
-        DataRequired(_l("Please give the listing an address.")),
-        Regexp(SLUG.pattern, message=_l("Use lower-case Latin letters, digits and hyphens, like denim-mill-faisalabad."))])
+    slug = StringField(
+        _l("Address (slug)"),
+        validators=[
+            DataRequired(_l("Please give the listing an address.")),
+            Regexp(
+                SLUG.pattern,
+                message=_l("Use lower-case Latin letters, digits and hyphens, like denim-mill-faisalabad."),
+            ),
+        ],
+    )
     sector = SelectField(_l("Sector"))
     country = SelectField(_l("Country"))
     region = SelectField(_l("Region"))
@@ -137,13 +144,28 @@ class SectorForm(TranslatedForm):
 
 
 class AgencyForm(TranslatedForm):
-    website = StringField(_l("Website"), validators=[Optional(), at_most(200),
-                                                    Regexp(r"^https?://", message=_l("Please give a web address starting with https://."))])
-    enquiry_email = StringField(_l("Addresses that receive enquiries (comma-separated)"),
-                                validators=[DataRequired(_l("Please enter your e-mail address.")), at_most(300),
-                                            Regexp(r"^[^@\s,]+@[^@\s,]+(\s*,\s*[^@\s,]+@[^@\s,]+)*$",
-                                                   message=_l("Please enter a valid e-mail address, like name@example.com."))])
-    reply_days = IntegerField(_l("Reply within (working days)"), validators=[DataRequired(), NumberRange(min=1, max=60)])
+    website = StringField(
+        _l("Website"),
+        validators=[
+            Optional(),
+            at_most(200),
+            Regexp(r"^https?://", message=_l("Please give a web address starting with https://.")),
+        ],
+    )
+    enquiry_email = StringField(
+        _l("Addresses that receive enquiries (comma-separated)"),
+        validators=[
+            DataRequired(_l("Please enter your e-mail address.")),
+            at_most(300),
+            Regexp(
+                r"^[^@\s,]+@[^@\s,]+(\s*,\s*[^@\s,]+@[^@\s,]+)*$",
+                message=_l("Please enter a valid e-mail address, like name@example.com."),
+            ),
+        ],
+    )
+    reply_days = IntegerField(
+        _l("Reply within (working days)"), validators=[DataRequired(), NumberRange(min=1, max=60)]
+    )
     notification_language = SelectField(_l("Language of enquiry notifications"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from sqlalchemy.orm.collections import attribute_keyed_dict
 
 from portal.agencies.models import Agency
-from portal.core.extensions import db
+from portal.core.extensions import Model
 from portal.core.time import utcnow
 from portal.core.translated import TextMixin, Translated
 from portal.core.vocabulary import Vocabulary
@@ -69,7 +69,7 @@ STATES = Vocabulary(
 )
 
 
-class Sector(Translated, db.Model):
+class Sector(Translated, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     #: order in which sectors are listed
@@ -80,7 +80,7 @@ class Sector(Translated, db.Model):
     )
 
 
-class SectorText(TextMixin, db.Model):
+class SectorText(TextMixin, Model):
     __table_args__ = (UniqueConstraint("sector_id", "lang"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     sector_id: Mapped[int] = mapped_column(ForeignKey("sector.id", ondelete="CASCADE"))
@@ -88,7 +88,7 @@ class SectorText(TextMixin, db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
 
 
-class Zone(Translated, db.Model):
+class Zone(Translated, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     country: Mapped[str] = mapped_column(String(2), index=True)
@@ -112,7 +112,7 @@ class Zone(Translated, db.Model):
     )
 
 
-class ZoneText(TextMixin, db.Model):
+class ZoneText(TextMixin, Model):
     __table_args__ = (UniqueConstraint("zone_id", "lang"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     zone_id: Mapped[int] = mapped_column(ForeignKey("zone.id", ondelete="CASCADE"))
@@ -126,7 +126,7 @@ class ZoneText(TextMixin, db.Model):
     operator: Mapped[str] = mapped_column(String(300), default="")
 
 
-class Opportunity(Translated, db.Model):
+class Opportunity(Translated, Model):
     __table_args__ = (
         # The public list always filters on state; these serve its filters and sorts.
         Index("ix_opportunity_state_featured", "state", "featured", "published_at"),
@@ -177,7 +177,7 @@ class Opportunity(Translated, db.Model):
     )
 
 
-class Attachment(db.Model):
+class Attachment(Model):
     """A brochure (PDF) or picture of an opportunity.
 
     The bytes live in the database, not on a server's disk, so that any number
@@ -201,7 +201,7 @@ class Attachment(db.Model):
         return self.content_type.startswith("image/")
 
 
-class OpportunityText(TextMixin, db.Model):
+class OpportunityText(TextMixin, Model):
     # On PostgreSQL the migration adds a generated ``search_vector`` column with a
     # GIN index; on SQLite triggers keep the FTS5 table ``opportunity_search`` in
     # step. Neither is mapped here: catalogue.search is the one way to query them.

@@ -82,8 +82,17 @@ class Filters:
 
     @property
     def active(self) -> bool:
-        return any((self.q, self.sector, self.country, self.zone, self.stage,
-                    self.min_usd is not None, self.max_usd is not None))
+        return any(
+            (
+                self.q,
+                self.sector,
+                self.country,
+                self.zone,
+                self.stage,
+                self.min_usd is not None,
+                self.max_usd is not None,
+            )
+        )
 
     def conditions(self, exclude: str | None = None) -> list[Any]:
         """WHERE clauses for these filters, leaving out facet ``exclude``."""
@@ -157,7 +166,7 @@ def parse_filters(args: Any, sectors: dict[str, Sector], zones: dict[str, Zone])
         stage=stage if stage in STAGES else None,
         min_usd=min_usd,
         max_usd=max_usd,
-        sort=sort if sort in SORTS else "featured",
+        sort=sort if sort is not None and sort in SORTS else "featured",
         page=page,
     )
 
@@ -218,10 +227,8 @@ def facet_counts(filters: Filters) -> dict[str, dict[str, int]]:
 
 def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
     """Alembic filter: the search structures are made by hand in the migration, not the models."""
-    if type_ == "table" and name == "opportunity_search" or (name or "").startswith("opportunity_search_"):
+    if (type_ == "table" and name == "opportunity_search") or (name or "").startswith("opportunity_search_"):
         return False
     if type_ == "column" and name == "search_vector":
         return False
-    if type_ == "index" and name == "ix_opportunity_text_search_vector":
-        return False
-    return True
+    return not (type_ == "index" and name == "ix_opportunity_text_search_vector")

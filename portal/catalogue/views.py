@@ -5,6 +5,8 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from flask import abort, current_app, g, render_template, request
+from flask.sansio.blueprints import BlueprintSetupState
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload, undefer
@@ -37,16 +39,16 @@ CORRIDOR = [
 
 
 @bp.get("/")
-def home():
+def home() -> ResponseReturnValue:
     """The front page: featured opportunities, sectors, zones and the corridor in figures."""
-    featured = search.with_texts(
+    statement = search.with_texts(
         select(Opportunity)
         .where(Opportunity.state == "published", Opportunity.featured.is_(True))
         .order_by(Opportunity.published_at.desc())
         .limit(6),
         g.lang,
     )
-    featured = list(db.session.scalars(featured).unique())
+    featured = list(db.session.scalars(statement).unique())
     sectors, zones = content.all_sectors(), content.all_zones()
     counts = content.published_counts(Opportunity.sector_id)
     return render_template(
@@ -61,12 +63,10 @@ def home():
 
 
 @bp.get("/opportunities")
-def opportunities():
+def opportunities() -> ResponseReturnValue:
     """Search and filter published opportunities, with facet counts."""
     sectors, zones = content.all_sectors(), content.all_zones()
-    filters = search.parse_filters(
-        request.args, {s.slug: s for s in sectors}, {z.slug: z for z in zones}
-    )
+    filters = search.parse_filters(request.args, {s.slug: s for s in sectors}, {z.slug: z for z in zones})
     page = search.find(filters, g.lang, current_app.config["PAGE_SIZE"])
     return render_template(
         "catalogue/opportunities.html",
@@ -80,7 +80,7 @@ def opportunities():
 
 
 @bp.get("/opportunities/<slug>")
-def opportunity(slug):
+def opportunity(slug: str) -> ResponseReturnValue:
     """One opportunity: its text, key facts and the way to enquire about it."""
     statement = (
         select(Opportunity)
@@ -98,14 +98,15 @@ def opportunity(slug):
     if item is None or (item.state != "published" and not workflow.may_curate(current_user, item)):
         abort(404)
     response = current_app.make_response(
-        render_template("catalogue/opportunity.html", item=item, preview=item.state != "published"))
+        render_template("catalogue/opportunity.html", item=item, preview=item.state != "published")
+    )
     if item.state != "published":
         response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
 @bp.get("/opportunities/<slug>/files/<int:attachment_id>/<name>")
-def attachment(slug, attachment_id, name):
+def attachment(slug: str, attachment_id: int, name: str) -> ResponseReturnValue:
     """A brochure or picture of an opportunity, served so that browsers cannot mistake it for a page."""
     item = db.session.execute(
         select(Attachment, Opportunity)
@@ -123,12 +124,14 @@ def attachment(slug, attachment_id, name):
     response.headers["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(file.filename)}"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "public, max-age=300" if opportunity.state == "published" else "private, no-store"
+    response.headers["Cache-Control"] = (
+        "public, max-age=300" if opportunity.state == "published" else "private, no-store"
+    )
     return response
 
 
 @bp.get("/sectors/<slug>")
-def sector(slug):
+def sector(slug: str) -> ResponseReturnValue:
     """One sector and its published opportunities."""
     slug = content.valid_slug(slug)
     current = next((s for s in content.all_sectors() if s.slug == slug), None)
@@ -141,7 +144,7 @@ def sector(slug):
 
 
 @bp.get("/zones")
-def zones():
+def zones() -> ResponseReturnValue:
     """All economic zones, technology parks and logistics centres, by country."""
     return render_template(
         "catalogue/zones.html",
@@ -151,7 +154,7 @@ def zones():
 
 
 @bp.get("/zones/<slug>")
-def zone(slug):
+def zone(slug: str) -> ResponseReturnValue:
     """One zone: what it offers and its published opportunities."""
     statement = (
         select(Zone)
@@ -161,13 +164,13 @@ def zone(slug):
     current = db.session.scalar(statement)
     if current is None:
         abort(404)
-    items = search.with_texts(
+    listed = search.with_texts(
         select(Opportunity)
         .where(Opportunity.zone_id == current.id, Opportunity.state == "published")
         .order_by(Opportunity.featured.desc(), Opportunity.published_at.desc()),
         g.lang,
     )
-    items = list(db.session.scalars(items).unique())
+    items = list(db.session.scalars(listed).unique())
     return render_template(
         "catalogue/zone.html",
         zone=current,
@@ -177,19 +180,19 @@ def zone(slug):
 
 
 @bp.get("/about")
-def about():
+def about() -> ResponseReturnValue:
     """The two agencies and how enquiries are handled."""
     return render_template("catalogue/about.html", agencies=all_agencies())
 
 
 @bp.get("/accessibility")
-def accessibility():
+def accessibility() -> ResponseReturnValue:
     """The accessibility statement, and whom to tell about a problem."""
     return render_template("catalogue/accessibility.html", agencies=all_agencies())
 
 
 @bp.record_once
-def register_template_helpers(state) -> None:
+def register_template_helpers(state: BlueprintSetupState) -> None:
     # Globals rather than a context processor, so imported macros see them too.
     state.app.jinja_env.globals.update(
         localized=localized,

@@ -1,9 +1,12 @@
 """Extensions, created here and bound to the app in ``create_app``."""
 
-from flask_babel import Babel, lazy_gettext as _l
+from typing import TYPE_CHECKING, Any
+
+from flask_babel import Babel
+from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter
-from flask_login import LoginManager
 from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -28,9 +31,16 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 
+# The base class of every model. Flask-SQLAlchemy builds ``db.Model`` at run
+# time (adding table names and ``query``); type checkers see its declarative base.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
+
 
 @event.listens_for(Engine, "connect")
-def _sqlite_foreign_keys(dbapi_connection, connection_record):
+def _sqlite_foreign_keys(dbapi_connection: Any, connection_record: Any) -> None:
     # SQLite checks foreign keys (and runs ON DELETE rules) only when asked, per connection.
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
-from flask_babel import gettext, lazy_gettext as _l, ngettext
+from flask_babel import gettext, ngettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length

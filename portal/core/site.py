@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, abort, current_app, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, url_for
+from flask.sansio.blueprints import BlueprintSetupState
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
 
 from portal.core.extensions import db
 from portal.core.forms import aria
@@ -78,5 +80,5 @@ for _status in ERROR_PAGES:
 
 
 @bp.record_once
-def register_template_helpers(state) -> None:
+def register_template_helpers(state: BlueprintSetupState) -> None:
     state.app.jinja_env.globals["aria"] = aria

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 
 def utcnow() -> datetime:
     """Now, in UTC, without a time zone: how every ``*_at`` column is stored."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def local_today(time_zone: str, now_utc: datetime) -> date:
     """The date in ``time_zone`` when it is ``now_utc`` (naive UTC)."""
-    return now_utc.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(time_zone)).date()
+    return now_utc.replace(tzinfo=UTC).astimezone(ZoneInfo(time_zone)).date()
 
 
 def add_working_days(start: date, days: int) -> date:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import render_template
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from portal.dashboard import figures
@@ -13,6 +14,6 @@ bp = staff_blueprint("dashboard", __name__, template_folder="templates")
 
 @bp.get("/")
 @roles_required("curator", "officer")
-def index():
+def index() -> ResponseReturnValue:
     """What needs attention: enquiries by status and month, overdue ones, stale listings, failed mail."""
     return render_template("dashboard/index.html", **figures.collect(current_user))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-
 from typing import Any
 
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TelField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp, ValidationError
@@ -14,7 +14,6 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from portal.core.forms import LocalizedForm, at_most, language_choices, strip
 from portal.core.vocabulary import Vocabulary
 from portal.enquiries.models import INVESTOR_TYPES, TICKET_SIZES
-
 
 DESTINATIONS = Vocabulary(
     pk=_l("Pakistan (Board of Investment)"),
@@ -47,8 +46,7 @@ class EnquiryForm(LocalizedForm):
     name = StringField(
         _l("Your name"),
         filters=[strip],
-        validators=[DataRequired(_l("Please enter your name.")),
-                    at_most(120), single_line],
+        validators=[DataRequired(_l("Please enter your name.")), at_most(120), single_line],
     )
     organisation = StringField(
         _l("Organisation"),
@@ -58,18 +56,26 @@ class EnquiryForm(LocalizedForm):
     email = EmailField(
         _l("E-mail address"),
         filters=[strip],
-        validators=[DataRequired(_l("Please enter your e-mail address.")),
-                    at_most(254),
-                    Email(_l("Please enter a valid e-mail address, like name@example.com."), allow_smtputf8=False)],
+        validators=[
+            DataRequired(_l("Please enter your e-mail address.")),
+            at_most(254),
+            Email(_l("Please enter a valid e-mail address, like name@example.com."), allow_smtputf8=False),
+        ],
     )
     phone = TelField(
         _l("Phone (optional)"),
         filters=[strip],
-        validators=[Optional(), Regexp(r"^\+?[0-9][0-9 ()./-]{5,29}$",
-                                       message=_l("Please enter a phone number with digits only, like +92 51 111 222 333."))],
+        validators=[
+            Optional(),
+            Regexp(
+                r"^\+?[0-9][0-9 ()./-]{5,29}$",
+                message=_l("Please enter a phone number with digits only, like +92 51 111 222 333."),
+            ),
+        ],
     )
-    country = SelectField(_l("Your country"), validators=[InputRequired(_l("Please choose your country."))],
-                          validate_choice=True)
+    country = SelectField(
+        _l("Your country"), validators=[InputRequired(_l("Please choose your country."))], validate_choice=True
+    )
     investor_type = RadioField(
         _l("You are"),
         choices=INVESTOR_TYPES.choices(),
@@ -88,12 +94,16 @@ class EnquiryForm(LocalizedForm):
     message = TextAreaField(
         _l("Your message"),
         filters=[strip],
-        validators=[DataRequired(_l("Please write your message.")),
-                    Length(min=MESSAGE_MIN, max=MESSAGE_MAX,
-                           message=_l("Please write between %(min)d and %(max)d characters."))],
+        validators=[
+            DataRequired(_l("Please write your message.")),
+            Length(
+                min=MESSAGE_MIN, max=MESSAGE_MAX, message=_l("Please write between %(min)d and %(max)d characters.")
+            ),
+        ],
     )
-    reply_language = SelectField(_l("Language for our reply"),
-                                 validators=[InputRequired(_l("Please choose a language."))])
+    reply_language = SelectField(
+        _l("Language for our reply"), validators=[InputRequired(_l("Please choose a language."))]
+    )
     consent = BooleanField(
         _l("I agree that the agency may use these details to answer my enquiry, as the privacy notice explains."),
         validators=[DataRequired(_l("Please agree to the privacy notice so that we can answer you."))],
@@ -103,7 +113,15 @@ class EnquiryForm(LocalizedForm):
 
     #: the fields that become the enquiry's own columns, as typed
     DETAILS = (
-        "name", "organisation", "email", "phone", "country", "investor_type", "ticket_size", "message", "reply_language"
+        "name",
+        "organisation",
+        "email",
+        "phone",
+        "country",
+        "investor_type",
+        "ticket_size",
+        "message",
+        "reply_language",
     )
 
     def __init__(self, *args: Any, general: bool, **kwargs: Any) -> None:
@@ -134,14 +152,12 @@ class StatusLookupForm(LocalizedForm):
     reference = StringField(
         _l("Reference number"),
         filters=[lambda v: v.strip().upper() if isinstance(v, str) else v],
-        validators=[DataRequired(_l("Please enter your reference number.")),
-                    at_most(20)],
+        validators=[DataRequired(_l("Please enter your reference number.")), at_most(20)],
     )
     email = EmailField(
         _l("E-mail address used for the enquiry"),
         filters=[strip],
-        validators=[DataRequired(_l("Please enter your e-mail address.")),
-                    at_most(254)],
+        validators=[DataRequired(_l("Please enter your e-mail address.")), at_most(254)],
     )
 
 
@@ -154,6 +170,4 @@ class AssignForm(LocalizedForm):
 
 
 class NoteForm(LocalizedForm):
-    body = TextAreaField(
-        _l("Internal note"), validators=[DataRequired(_l("Please write the note.")), Length(max=5000)]
-    )
+    body = TextAreaField(_l("Internal note"), validators=[DataRequired(_l("Please write the note.")), Length(max=5000)])

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
 from flask import Response, abort, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
@@ -21,6 +20,7 @@ from portal.catalogue.models import Opportunity, Sector
 from portal.core.extensions import db
 from portal.core.pagination import page_number, paginate
 from portal.core.time import utcnow
+from portal.enquiries.export import to_csv
 from portal.enquiries.forms import AssignForm, NoteForm, StatusForm
 from portal.enquiries.models import STATUSES, Enquiry, EnquiryNote
 from portal.mail.models import STATES as MAIL_STATES
@@ -49,7 +49,9 @@ class InboxFilters:
     def args(self, **changes: Any) -> dict[str, Any]:
         """Query-string arguments for a link to these filters with ``changes`` applied."""
         values = {**asdict(self), **changes}
-        out = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items() if v not in (None, "", False)}
+        out = {
+            k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items() if v not in (None, "", False)
+        }
         if values["overdue"]:
             out["overdue"] = "1"
         if values["page"] == 1:
@@ -104,7 +106,12 @@ def conditions(filters: InboxFilters) -> list[Any]:
     if filters.q:
         pattern = "%" + filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         where.append(
-            or_(*(column.ilike(pattern, escape="\\") for column in (Enquiry.reference, Enquiry.name, Enquiry.organisation)))
+            or_(
+                *(
+                    column.ilike(pattern, escape="\\")
+                    for column in (Enquiry.reference, Enquiry.name, Enquiry.organisation)
+                )
+            )
         )
     return where
 
@@ -117,7 +124,7 @@ def officers(*where: Any) -> list[User]:
 
 @bp.get("/enquiries")
 @roles_required(*STAFF)
-def enquiries():
+def enquiries() -> ResponseReturnValue:
     """The agency's enquiries, soonest reply date first, overdue ones marked."""
     filters = parse_filters(request.args)
     statement = select(Enquiry).where(*conditions(filters)).order_by(Enquiry.reply_by, Enquiry.id)
@@ -156,7 +163,7 @@ def _assign_form(enquiry: Enquiry) -> AssignForm:
 
 @bp.get("/enquiries/<reference>")
 @roles_required(*STAFF)
-def enquiry(reference: str):
+def enquiry(reference: str) -> ResponseReturnValue:
     """Everything the investor sent, its handling, notes and mail."""
     item = _visible_enquiry(
         reference,
@@ -182,13 +189,19 @@ def enquiry(reference: str):
     )
 
 
-def _back(item: Enquiry) -> Any:
+def _done(item: Enquiry, action: str, changes: audit.Changes | None = None) -> ResponseReturnValue:
+    """Record what staff did (``changes`` of the enquiry's own fields, if any), commit, and show it again."""
+    if changes:
+        item.updated_at = utcnow()
+    if changes is None or changes:
+        audit.record(f"enquiry.{action}", "enquiry", item.reference, agency_id=item.agency_id, changes=changes)
+    db.session.commit()
     return redirect(url_for(".enquiry", reference=item.reference), code=303)
 
 
 @bp.post("/enquiries/<reference>/status")
 @roles_required(*STAFF)
-def change_status(reference: str):
+def change_status(reference: str) -> ResponseReturnValue:
     """Move the enquiry along: new, in progress, answered, closed, or spam."""
     item = _visible_enquiry(reference)
     status_form = _status_form(item)
@@ -200,74 +213,40 @@ def change_status(reference: str):
         values["first_answered_at"] = now
     if values["status"] in ("closed", "spam") and item.closed_at is None:
         values["closed_at"] = now
-    changes = audit.changed(item, **values)
-    if changes:
-        item.updated_at = now
-        audit.record("enquiry.status", "enquiry", item.reference, agency_id=item.agency_id, changes=changes)
-    db.session.commit()
-    return _back(item)
+    return _done(item, "status", audit.changed(item, **values))
 
 
 @bp.post("/enquiries/<reference>/assign")
 @roles_required(*STAFF)
-def assign(reference: str):
+def assign(reference: str) -> ResponseReturnValue:
     """Give the enquiry to an officer of its agency (or to nobody)."""
     item = _visible_enquiry(reference)
     assign_form = _assign_form(item)
     if not assign_form.validate_on_submit():
         abort(400)
     assignee = db.session.get(User, int(assign_form.assignee.data)) if assign_form.assignee.data else None
+    changes: audit.Changes = {}
     if item.assignee != assignee:
-        before = item.assignee.email if item.assignee else None
+        changes["assignee"] = (item.assignee.email if item.assignee else None, assignee.email if assignee else None)
         item.assignee = assignee
-        item.updated_at = utcnow()
-        changes = {"assignee": (before, assignee.email if assignee else None)}
-        audit.record("enquiry.assign", "enquiry", item.reference, agency_id=item.agency_id, changes=changes)
-    db.session.commit()
-    return _back(item)
+    return _done(item, "assign", changes)
 
 
 @bp.post("/enquiries/<reference>/notes")
 @roles_required(*STAFF)
-def add_note(reference: str):
+def add_note(reference: str) -> ResponseReturnValue:
     """Add an internal note."""
     item = _visible_enquiry(reference)
     note_form = NoteForm(prefix="note")
     if not note_form.validate_on_submit():
         abort(400)
     db.session.add(EnquiryNote(enquiry_id=item.id, author_id=current_user.id, body=note_form.body.data.strip()))
-    audit.record("enquiry.note", "enquiry", item.reference, agency_id=item.agency_id)
-    db.session.commit()
-    return _back(item)
-
-
-#: Characters that make a spreadsheet treat a cell as a formula (full-width forms included).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
-EXPORT_COLUMNS = (
-    "reference", "agency", "status", "received", "reply_by", "overdue", "name", "organisation", "email", "phone",
-    "country", "investor_type", "ticket_size", "opportunity", "language", "reply_language", "assignee", "message",
-)  # fmt: skip
-
-
-def spreadsheet_safe(value: Any) -> str:
-    """A cell value that Excel and LibreOffice show as text, never run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.lstrip(" ").startswith(_FORMULA_START) else text
-
-
-def _export_row(item: Enquiry) -> tuple[Any, ...]:
-    return (
-        item.reference, item.agency.code, item.status, item.created_at.isoformat(timespec="minutes"),
-        item.reply_by.isoformat(), "yes" if item.overdue else "no", item.name, item.organisation, item.email,
-        item.phone, item.country, item.investor_type, item.ticket_size,
-        item.opportunity.slug if item.opportunity else "", item.language, item.reply_language,
-        item.assignee.email if item.assignee else "", item.message,
-    )  # fmt: skip
+    return _done(item, "note")
 
 
 @bp.get("/enquiries/export.csv")
 @roles_required(*STAFF)
-def export():
+def export() -> ResponseReturnValue:
     """The filtered list as CSV that opens in Excel with Urdu and Cyrillic intact."""
     rows = db.session.scalars(
         select(Enquiry)
@@ -275,14 +254,6 @@ def export():
         .options(joinedload(Enquiry.agency), joinedload(Enquiry.assignee), joinedload(Enquiry.opportunity))
         .order_by(Enquiry.reply_by, Enquiry.id)
     )
-    out = io.StringIO()
-    out.write("\ufeff")  # the BOM tells Excel the file is UTF-8
-    writer = csv.writer(out)
-    writer.writerow(EXPORT_COLUMNS)
-    for item in rows:
-        writer.writerow([spreadsheet_safe(value) for value in _export_row(item)])
     return Response(
-        out.getvalue().encode("utf-8"),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=enquiries.csv"},
+        to_csv(rows), mimetype="text/csv", headers={"Content-Disposition": "attachment; filename=enquiries.csv"}
     )

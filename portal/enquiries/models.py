@@ -12,7 +12,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from portal.agencies.models import Agency
 from portal.catalogue.models import Opportunity
-from portal.core.extensions import db
+from portal.core.extensions import Model, db
 from portal.core.time import utcnow
 from portal.core.vocabulary import Vocabulary
 from portal.mail.models import OutboxMessage
@@ -52,7 +52,7 @@ enquiry_message = db.Table(
 )
 
 
-class Enquiry(db.Model):
+class Enquiry(Model):
     __table_args__ = (
         Index("ix_enquiry_agency_status", "agency_id", "status"),
         Index("ix_enquiry_agency_promised", "agency_id", "reply_by"),
@@ -117,7 +117,7 @@ class Enquiry(db.Model):
         return "closed" if self.status == "spam" else self.status
 
 
-class EnquiryNote(db.Model):
+class EnquiryNote(Model):
     """An internal note on an enquiry, seen only by staff."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -129,7 +129,7 @@ class EnquiryNote(db.Model):
     author: Mapped[User | None] = relationship()
 
 
-class ReferenceCounter(db.Model):
+class ReferenceCounter(Model):
     """The last reference number given out, per agency and year."""
 
     __table_args__ = (UniqueConstraint("agency_id", "year"),)

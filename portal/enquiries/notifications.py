@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from portal.core.i18n import portal_url
 from portal.enquiries.models import Enquiry
@@ -26,7 +27,9 @@ def queue_mail(enquiry: Enquiry, related: list[Enquiry]) -> list[OutboxMessage]:
     addresses = enquiry.agency.enquiry_addresses
     if not addresses:
         # The enquiry is still kept and visible in the staff inbox.
-        log.error("agency %s has no enquiry address; %s is not notified by mail", enquiry.agency.code, enquiry.reference)
+        log.error(
+            "agency %s has no enquiry address; %s is not notified by mail", enquiry.agency.code, enquiry.reference
+        )
     for address in addresses:
         messages.append(
             queue(

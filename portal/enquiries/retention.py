@@ -37,21 +37,17 @@ def anonymise_closed(days: int) -> int:
     db.session.execute(
         update(Enquiry)
         .where(Enquiry.id.in_(ids))
-        .values(name=REMOVED, organisation=REMOVED, email=REMOVED, phone=REMOVED, message=REMOVED,
-                anonymised_at=now)
+        .values(name=REMOVED, organisation=REMOVED, email=REMOVED, phone=REMOVED, message=REMOVED, anonymised_at=now)
         .execution_options(synchronize_session=False)
     )
     copies = select(enquiry_message.c.message_id).where(enquiry_message.c.enquiry_id.in_(ids))
     messages = update(OutboxMessage).where(OutboxMessage.id.in_(copies)).execution_options(synchronize_session=False)
     # Unsent copies are never sent once emptied.
     db.session.execute(
-        messages.where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))
-        .values(failed_at=now)
+        messages.where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None)).values(failed_at=now)
     )
     # SMTP errors may quote the investor's address.
     db.session.execute(messages.values(text_body=REMOVED, html_body=REMOVED, reply_to=None, last_error=None))
-    db.session.execute(
-        messages.where(OutboxMessage.kind == "acknowledgement").values(recipient=REMOVED)
-    )
+    db.session.execute(messages.where(OutboxMessage.kind == "acknowledgement").values(recipient=REMOVED))
     db.session.commit()
     return len(ids)

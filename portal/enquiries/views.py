@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
+from flask.sansio.blueprints import BlueprintSetupState
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -37,7 +39,7 @@ def _opportunity(slug: str | None) -> Opportunity | None:
 @bp.route("/enquire", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its token itself and shows the form again, keeping what was typed
 @limiter.limit(lambda: current_app.config["ENQUIRY_RATE_LIMIT"], methods=["POST"])
-def enquire():
+def enquire() -> ResponseReturnValue:
     """Send an enquiry to the agency that can act on it."""
     opportunity = _opportunity(request.args.get("opportunity", type=str))
     form = EnquiryForm(general=opportunity is None)
@@ -62,7 +64,7 @@ def enquire():
 
 
 @bp.get("/enquire/sent")
-def sent():
+def sent() -> ResponseReturnValue:
     """Confirmation: the reference numbers and the promised reply dates."""
     references = session.get(_SENT) or []
     if not isinstance(references, list) or not references:
@@ -83,7 +85,7 @@ def sent():
 @bp.route("/enquiries/status", methods=["GET", "POST"])
 @csrf.exempt  # checked by StatusForm, which answers in the page's language
 @limiter.limit(lambda: current_app.config["STATUS_RATE_LIMIT"], methods=["POST"])
-def status():
+def status() -> ResponseReturnValue:
     """Look up an enquiry's status by its reference number and the e-mail address used."""
     form = StatusLookupForm()
     enquiry = None
@@ -106,5 +108,5 @@ def status():
 
 
 @bp.record_once
-def register_template_helpers(state) -> None:
+def register_template_helpers(state: BlueprintSetupState) -> None:
     state.app.jinja_env.globals.update(statuses=STATUSES, investor_types=INVESTOR_TYPES, ticket_sizes=TICKET_SIZES)

@@ -8,6 +8,7 @@ so a worker that died mid-batch does not strand its messages.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import smtplib
 import uuid
@@ -62,20 +63,22 @@ def claim(now: datetime, limit: int = BATCH) -> list[OutboxMessage]:
     token = uuid.uuid4().hex
     # The conditions are checked again as the rows are written, so a message
     # another worker claimed in between is not taken.
-    claimed = db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_(ids), *_due(now))
-        .values(claimed_until=now + CLAIM_FOR, claimed_by=token)
-        .returning(OutboxMessage.id)
-        .execution_options(synchronize_session=False)
-    ).scalars().all()
+    claimed = (
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids), *_due(now))
+            .values(claimed_until=now + CLAIM_FOR, claimed_by=token)
+            .returning(OutboxMessage.id)
+            .execution_options(synchronize_session=False)
+        )
+        .scalars()
+        .all()
+    )
     db.session.commit()
     if not claimed:
         return []
     return list(
-        db.session.scalars(
-            select(OutboxMessage).where(OutboxMessage.id.in_(claimed)).order_by(OutboxMessage.id)
-        )
+        db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(claimed)).order_by(OutboxMessage.id))
     )
 
 
@@ -105,15 +108,21 @@ def _still_ours(message: OutboxMessage) -> bool:
     """
     renewed = db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message.id, OutboxMessage.claimed_by == message.claimed_by,
-               OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))
+        .where(
+            OutboxMessage.id == message.id,
+            OutboxMessage.claimed_by == message.claimed_by,
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.failed_at.is_(None),
+        )
         .values(claimed_until=utcnow() + CLAIM_FOR)
+        .returning(OutboxMessage.id)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ).scalar()
     db.session.commit()
-    if renewed:
-        db.session.refresh(message)
-    return bool(renewed)
+    if renewed is None:
+        return False
+    db.session.refresh(message)
+    return True
 
 
 def deliver_due(now: datetime | None = None) -> Report:
@@ -132,7 +141,7 @@ def deliver_due(now: datetime | None = None) -> Report:
                     continue
                 try:
                     _email(message, connection).send()
-                except Exception as error:  # noqa: BLE001 - any failure counts as an attempt
+                except Exception as error:
                     # OSError covers a refused or timed-out connection (the server is down).
                     message.attempts += 1
                     message.last_error = f"{type(error).__name__}: {error}"[:2000]
@@ -144,8 +153,12 @@ def deliver_due(now: datetime | None = None) -> Report:
                     else:
                         message.next_attempt_at = utcnow() + backoff(message.attempts)
                         report.retrying += 1
-                        log.warning("outbox message %s not sent (attempt %s): %s",
-                                    message.id, message.attempts, message.last_error)
+                        log.warning(
+                            "outbox message %s not sent (attempt %s): %s",
+                            message.id,
+                            message.attempts,
+                            message.last_error,
+                        )
                 else:
                     message.attempts += 1
                     message.sent_at = utcnow()
@@ -154,8 +167,6 @@ def deliver_due(now: datetime | None = None) -> Report:
                     report.sent += 1
                 db.session.commit()
         finally:
-            try:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
                 connection.close()
-            except (smtplib.SMTPException, OSError):
-                pass
         now = None

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.core.extensions import db
+from portal.core.extensions import Model
 from portal.core.time import utcnow
 from portal.core.vocabulary import Vocabulary
 
@@ -21,7 +21,7 @@ STATES = Vocabulary(
 )
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     __table_args__ = (
         # The worker looks for unsent, unfailed messages that are due.
         Index("ix_outbox_message_due", "sent_at", "failed_at", "next_attempt_at"),

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from portal.core.extensions import db
-from portal.staff.models import ROLES, User
 from portal.staff.accounts import UserError, create_user, set_active
+from portal.staff.models import ROLES, User
 
 users = AppGroup("users", help="Staff accounts.")
 
@@ -21,7 +21,11 @@ users = AppGroup("users", help="Staff accounts.")
 @click.option("--name", default="")
 @click.option("--language", type=click.Choice(["en", "ur", "ru", "ky"]), default="en", show_default=True)
 @click.option(
-    "--password", prompt=True, hide_input=True, confirmation_prompt=True, help="Asked for (hidden, twice) when not given."
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Asked for (hidden, twice) when not given.",
 )
 def create_command(email: str, role: str, agency: str | None, name: str, language: str, password: str) -> None:
     """Create a staff account."""

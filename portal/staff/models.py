@@ -13,14 +13,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.agencies.models import Agency
-from portal.core.extensions import db
+from portal.core.extensions import Model
 from portal.core.time import utcnow
 from portal.core.vocabulary import Vocabulary
 
 ROLES = Vocabulary(admin=_l("Administrator"), curator=_l("Curator"), officer=_l("Officer"))
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: stored lower-case; the sign-in name
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -59,7 +59,7 @@ class User(UserMixin, db.Model):
         return self.is_admin or (agency_id is not None and agency_id == self.agency_id)
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     """Who did what, when: every create, edit, state change, assignment, login and user change."""
 
     __table_args__ = (Index("ix_audit_entry_agency_at", "agency_id", "at"),)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask.sansio.blueprints import BlueprintSetupState
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -51,7 +53,7 @@ def _safe_next(target: str | None) -> str | None:
 @limiter.limit(
     lambda: current_app.config["LOGIN_ACCOUNT_LIMIT"], key_func=_account_key, methods=["POST"], deduct_when=_failed
 )
-def login():
+def login() -> ResponseReturnValue:
     """Sign in to the staff area."""
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
@@ -61,7 +63,9 @@ def login():
         email = form.email.data.strip().lower()
         user = db.session.scalar(select(User).where(User.email == email))
         # A password is always checked, so that neither unknown nor inactive accounts answer faster.
-        right = user.check_password(form.password.data) if user else check_password_hash(_DUMMY_HASH, form.password.data)
+        right = (
+            user.check_password(form.password.data) if user else check_password_hash(_DUMMY_HASH, form.password.data)
+        )
         if user is not None and user.active and right:
             session.clear()
             login_user(user)
@@ -81,7 +85,7 @@ def login():
 
 @bp.post("/logout")
 @login_required
-def logout():
+def logout() -> ResponseReturnValue:
     """Sign out."""
     audit.record("logout", "user", current_user.email, agency_id=current_user.agency_id)
     db.session.commit()
@@ -92,7 +96,7 @@ def logout():
 
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
-def account():
+def account() -> ResponseReturnValue:
     """The user's own name, language and password."""
     form = AccountForm(obj=current_user, prefix="account")
     password_form = PasswordForm(prefix="password")
@@ -103,9 +107,7 @@ def account():
                 current_user, name=form.name.data or "", preferred_language=form.preferred_language.data
             )
             if changes:
-                audit.record(
-                    "user.edit", "user", current_user.email, agency_id=current_user.agency_id, changes=changes
-                )
+                audit.record("user.edit", "user", current_user.email, agency_id=current_user.agency_id, changes=changes)
             db.session.commit()
             return redirect(url_for(".account"), code=303)
         status = 400
@@ -124,7 +126,7 @@ def account():
 
 @bp.route("/users", methods=["GET", "POST"])
 @roles_required("admin")
-def users():
+def users() -> ResponseReturnValue:
     """All staff accounts, and a form to add one."""
     form = UserForm()
     form.role.choices = ROLES.choices()
@@ -157,7 +159,7 @@ def users():
 
 @bp.post("/users/<int:user_id>/active")
 @roles_required("admin")
-def set_active(user_id: int):
+def set_active(user_id: int) -> ResponseReturnValue:
     """Deactivate or reactivate an account."""
     user = db.session.get(User, user_id)
     if user is None:
@@ -172,19 +174,15 @@ def set_active(user_id: int):
 
 @bp.get("/audit")
 @roles_required("curator", "officer")
-def audit_log():
+def audit_log() -> ResponseReturnValue:
     """Every recorded change; administrators see all, others their agency's."""
     statement = (
-        select(AuditEntry)
-        .where(*visible_to(AuditEntry.agency_id))
-        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        select(AuditEntry).where(*visible_to(AuditEntry.agency_id)).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     )
-    page = paginate(
-        statement, page_number(request.args.get("page")), AUDIT_PAGE_SIZE, joinedload(AuditEntry.user)
-    )
+    page = paginate(statement, page_number(request.args.get("page")), AUDIT_PAGE_SIZE, joinedload(AuditEntry.user))
     return render_template("staff/audit.html", page=page)
 
 
 @bp.record_once
-def register_template_helpers(state) -> None:
+def register_template_helpers(state: BlueprintSetupState) -> None:
     state.app.jinja_env.globals.update(roles=ROLES, audit_actions=audit.ACTIONS, audit_field=audit.field_label)

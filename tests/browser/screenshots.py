@@ -17,12 +17,12 @@ from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from portal import create_app
-from portal.staff.accounts import create_user
 from portal.catalogue import demo
 from portal.core.extensions import db
-from tests.factories import make_enquiries
+from portal.staff.accounts import create_user
 from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
 from tests.conftest import free_port
+from tests.factories import make_enquiries
 
 OUT = Path(__file__).parents[2] / "screenshots"
 LANGUAGES = ["en", "ur", "ru", "ky"]
@@ -37,8 +37,14 @@ def main() -> int:
         return 1
     OUT.mkdir(exist_ok=True)
     database = Path(tempfile.mkdtemp(prefix="shots")) / "portal.sqlite3"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "RATELIMIT_ENABLED": False,
-                      "MAIL_BACKEND": "locmem", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "RATELIMIT_ENABLED": False,
+            "MAIL_BACKEND": "locmem",
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        }
+    )
     with app.app_context():
         upgrade()
         demo.load()

@@ -92,24 +92,28 @@ STAFF_PAGES = {
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_staff_pages_have_no_axe_violations(live_app, axe_page, lang):
-    from portal.staff.accounts import create_user
-    from portal.agencies.models import Agency
-    from portal.catalogue.models import Opportunity, Zone
     from sqlalchemy import select
 
+    from portal.agencies.models import Agency
+    from portal.catalogue.models import Opportunity, Zone
+    from portal.staff.accounts import create_user
     from tests.conftest import database
 
     with database(live_app):
         create_user("admin@example.org", "admin", None, "correct horse battery", preferred_language=lang)
-        enquiry, = make_enquiries(destination="pk")
-        ids = {"reference": enquiry.reference,
-               "listing": db.session.scalar(select(Opportunity.id).limit(1)),
-               "zone": db.session.scalar(select(Zone.id).limit(1)),
-               "agency": db.session.scalar(select(Agency.id).limit(1))}
+        (enquiry,) = make_enquiries(destination="pk")
+        ids = {
+            "reference": enquiry.reference,
+            "listing": db.session.scalar(select(Opportunity.id).limit(1)),
+            "zone": db.session.scalar(select(Zone.id).limit(1)),
+            "agency": db.session.scalar(select(Agency.id).limit(1)),
+        }
     found = defaultdict(list)
     axe_page.goto("/admin/login")
     for violation in violations(axe_page):
-        found[violation["id"]].append((f"login ({lang})", violation["help"], [str(n["target"]) for n in violation["nodes"]]))
+        found[violation["id"]].append(
+            (f"login ({lang})", violation["help"], [str(n["target"]) for n in violation["nodes"]])
+        )
     axe_page.locator("#email").fill("admin@example.org")
     axe_page.locator("#password").fill("correct horse battery")
     axe_page.locator("form.status-form button[type=submit]").click()

@@ -8,12 +8,32 @@ from portal.catalogue import demo
 from tests.conftest import database
 
 LANGUAGES = ["en", "ur", "ru", "ky"]
-PAGES = ["/{lang}/", "/{lang}/opportunities", "/{lang}/opportunities?q=textile&country=kg",
-         "/{lang}/opportunities/faisalabad-denim-finishing-plant", "/{lang}/sectors/energy", "/{lang}/zones",
-         "/{lang}/zones/rashakai", "/{lang}/enquire", "/{lang}/about", "/{lang}/accessibility",
-         "/{lang}/enquiries/status", "/{lang}/no-such-page"]
-STAFF_PAGES = ["/admin/", "/admin/enquiries", "/admin/opportunities", "/admin/opportunities/new", "/admin/zones",
-               "/admin/audit", "/admin/account", "/admin/users", "/admin/agencies", "/admin/sectors"]
+PAGES = [
+    "/{lang}/",
+    "/{lang}/opportunities",
+    "/{lang}/opportunities?q=textile&country=kg",
+    "/{lang}/opportunities/faisalabad-denim-finishing-plant",
+    "/{lang}/sectors/energy",
+    "/{lang}/zones",
+    "/{lang}/zones/rashakai",
+    "/{lang}/enquire",
+    "/{lang}/about",
+    "/{lang}/accessibility",
+    "/{lang}/enquiries/status",
+    "/{lang}/no-such-page",
+]
+STAFF_PAGES = [
+    "/admin/",
+    "/admin/enquiries",
+    "/admin/opportunities",
+    "/admin/opportunities/new",
+    "/admin/zones",
+    "/admin/audit",
+    "/admin/account",
+    "/admin/users",
+    "/admin/agencies",
+    "/admin/sectors",
+]
 
 
 @pytest.fixture
@@ -101,6 +121,5 @@ def test_one_h1_and_visible_focus_everywhere(demo_page, lang):
 def test_printed_links_show_where_they_go(demo_page):
     demo_page.goto("/en/opportunities/faisalabad-denim-finishing-plant")
     demo_page.emulate_media(media="print")
-    after = demo_page.evaluate(
-        "getComputedStyle(document.querySelector('.facts dd a'), '::after').content")
+    after = demo_page.evaluate("getComputedStyle(document.querySelector('.facts dd a'), '::after').content")
     assert "/en/sectors/" in after

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from portal.staff.accounts import create_user
 from tests.conftest import database
-from tests.factories import make_agency, make_sector, make_enquiries
+from tests.factories import make_agency, make_enquiries, make_sector
 
 PASSWORD = "correct horse battery"
 
@@ -31,10 +31,13 @@ def test_listing_and_enquiry_journeys(browser, live_app, page):
         make_agency("BOI", "PK")
         make_agency("NIA", "KG")
         make_sector("textiles", {"en": "Textiles", "ru": "Текстиль"})
-        for email, role in (("writer@boi.example", "curator"), ("reviewer@boi.example", "curator"),
-                            ("officer@boi.example", "officer")):
+        for email, role in (
+            ("writer@boi.example", "curator"),
+            ("reviewer@boi.example", "curator"),
+            ("officer@boi.example", "officer"),
+        ):
             create_user(email, role, "BOI", PASSWORD)
-        enquiry, = make_enquiries(destination="pk")
+        (enquiry,) = make_enquiries(destination="pk")
 
     # A curator writes the listing in English and Russian and submits it.
     sign_in(page, "writer@boi.example")

@@ -8,12 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from portal.catalogue.files import clean_filename, detect
-from portal.catalogue.models import Attachment
+from portal.catalogue.models import Attachment, Opportunity
 from portal.core.extensions import db
-from portal.catalogue.models import Opportunity
 from tests.conftest import database
-from tests.staff.accounts import csrf_from
 from tests.factories import make_opportunity, make_sector
+from tests.staff.accounts import csrf_from
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -22,8 +21,11 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 @pytest.fixture
 def listing(app, staff):
     with database(app):
-        return make_opportunity("bostan-halal-plant", sector=make_sector(),
-                                texts={"en": {"title": "Halal plant", "summary": "s", "body": "b"}})
+        return make_opportunity(
+            "bostan-halal-plant",
+            sector=make_sector(),
+            texts={"en": {"title": "Halal plant", "summary": "s", "body": "b"}},
+        )
 
 
 def attachments(app) -> list[Attachment]:
@@ -34,15 +36,17 @@ def attachments(app) -> list[Attachment]:
 
 def upload(client, item, name, data, token_page="/admin/account"):
     token = csrf_from(client.get(token_page).get_data(as_text=True))
-    return client.post(f"/admin/opportunities/{item.id}/attachments",
-                       data={"csrf_token": token, "file": (io.BytesIO(data), name)},
-                       content_type="multipart/form-data")
+    return client.post(
+        f"/admin/opportunities/{item.id}/attachments",
+        data={"csrf_token": token, "file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def test_pdf_is_attached_and_served_safely(app, signed_in, listing):
     curator = signed_in("curator_boi")
     assert upload(curator, listing, "../../etc/Brochure 2026.PDF", PDF).status_code == 303
-    file, = attachments(app)
+    (file,) = attachments(app)
     assert file.filename == "Brochure 2026.pdf" and file.content_type == "application/pdf"
     page = app.test_client().get("/en/opportunities/bostan-halal-plant").get_data(as_text=True)
     assert "Brochure 2026.pdf" in page
@@ -88,7 +92,7 @@ def test_a_drafts_files_are_not_public(app, signed_in, listing):
     upload(curator, listing, "plan.png", PNG)
     with database(app):
         db.session.get(Opportunity, listing.id).state = "draft"
-    file, = attachments(app)
+    (file,) = attachments(app)
     assert app.test_client().get(f"/en/opportunities/bostan-halal-plant/files/{file.id}/plan.png").status_code == 404
     assert curator.get(f"/en/opportunities/bostan-halal-plant/files/{file.id}/plan.png").status_code == 200
 
@@ -96,22 +100,38 @@ def test_a_drafts_files_are_not_public(app, signed_in, listing):
 def test_removing_an_attachment(app, signed_in, listing):
     curator = signed_in("curator_boi")
     upload(curator, listing, "plan.png", PNG)
-    file, = attachments(app)
+    (file,) = attachments(app)
     token = csrf_from(curator.get("/admin/account").get_data(as_text=True))
-    response = curator.post(f"/admin/opportunities/{listing.id}/attachments/{file.id}/delete", data={"csrf_token": token})
+    response = curator.post(
+        f"/admin/opportunities/{listing.id}/attachments/{file.id}/delete", data={"csrf_token": token}
+    )
     assert response.status_code == 303
     assert attachments(app) == []
 
 
-@pytest.mark.parametrize("data, expected", [(PDF, ("application/pdf", "pdf")), (PNG, ("image/png", "png")),
-                                            (b"\xff\xd8\xff\xe0JFIF", ("image/jpeg", "jpg")),
-                                            (b"RIFF\x00\x00\x00\x00WEBPVP8 ", ("image/webp", "webp")),
-                                            (b"GIF89a", None), (b"", None)])
+@pytest.mark.parametrize(
+    "data, expected",
+    [
+        (PDF, ("application/pdf", "pdf")),
+        (PNG, ("image/png", "png")),
+        (b"\xff\xd8\xff\xe0JFIF", ("image/jpeg", "jpg")),
+        (b"RIFF\x00\x00\x00\x00WEBPVP8 ", ("image/webp", "webp")),
+        (b"GIF89a", None),
+        (b"", None),
+    ],
+)
 def test_detect(data, expected):
     assert detect(data) == expected
 
 
-@pytest.mark.parametrize("name, expected", [("..\\..\\win.ini", "win.pdf"), ("Отчёт 2026.pdf", "Отчёт 2026.pdf"),
-                                            ("a\nb<script>.pdf", "a_b_script.pdf"), ("", "file.pdf")])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("..\\..\\win.ini", "win.pdf"),
+        ("Отчёт 2026.pdf", "Отчёт 2026.pdf"),
+        ("a\nb<script>.pdf", "a_b_script.pdf"),
+        ("", "file.pdf"),
+    ],
+)
 def test_clean_filename(name, expected):
     assert clean_filename(name, "pdf") == expected

@@ -34,12 +34,22 @@ def agency_id(app, code):
 def listing_form(client, sector, **changes):
     token = csrf_from(client.get("/admin/opportunities/new").get_data(as_text=True))
     data = {
-        "csrf_token": token, "slug": "sialkot-surgical-steel", "sector": str(sector.id), "country": "PK",
-        "region": "pk-punjab", "zone": "", "agency": str(agency_id(client.application, "BOI")), "min_usd": "2000000",
-        "max_usd": "6000000", "kind": "joint_venture", "stage": "ready",
-        "text_en-title": "Surgical steel works in Sialkot", "text_en-summary": "Instruments for export.",
+        "csrf_token": token,
+        "slug": "sialkot-surgical-steel",
+        "sector": str(sector.id),
+        "country": "PK",
+        "region": "pk-punjab",
+        "zone": "",
+        "agency": str(agency_id(client.application, "BOI")),
+        "min_usd": "2000000",
+        "max_usd": "6000000",
+        "kind": "joint_venture",
+        "stage": "ready",
+        "text_en-title": "Surgical steel works in Sialkot",
+        "text_en-summary": "Instruments for export.",
         "text_en-body": "## The opportunity\n\nA **steel** works.",
-        "text_ru-title": "Завод хирургической стали в Сиалкоте", "text_ru-summary": "Инструменты на экспорт.",
+        "text_ru-title": "Завод хирургической стали в Сиалкоте",
+        "text_ru-summary": "Инструменты на экспорт.",
         "text_ru-body": "Завод.",
     }
     data.update(changes)
@@ -98,10 +108,16 @@ def test_write_submit_publish_by_a_second_curator(app, signed_in, staff, sector)
     listing = public.get("/ru/opportunities").get_data(as_text=True)
     assert "Завод хирургической стали в Сиалкоте" in listing
     with database(app):
-        actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.object_key == item.slug)
-                                     .order_by(AuditEntry.id)).all()
-    assert actions == ["opportunity.create", "opportunity.submit", "opportunity.return", "opportunity.submit",
-                       "opportunity.publish"]
+        actions = db.session.scalars(
+            select(AuditEntry.action).where(AuditEntry.object_key == item.slug).order_by(AuditEntry.id)
+        ).all()
+    assert actions == [
+        "opportunity.create",
+        "opportunity.submit",
+        "opportunity.return",
+        "opportunity.submit",
+        "opportunity.publish",
+    ]
 
 
 def test_a_second_curator_of_the_agency_publishes(app, signed_in, sector):
@@ -118,8 +134,9 @@ def test_a_second_curator_of_the_agency_publishes(app, signed_in, sector):
 
 def test_archived_listing_disappears_publicly(app, signed_in, sector):
     with database(app):
-        item = make_opportunity("old-mill", sector=sector,
-                                texts={"en": {"title": "Old mill", "summary": "s", "body": "b"}})
+        item = make_opportunity(
+            "old-mill", sector=sector, texts={"en": {"title": "Old mill", "summary": "s", "body": "b"}}
+        )
     public = app.test_client()
     assert public.get("/en/opportunities/old-mill").status_code == 200
     assert act(signed_in("curator_boi"), item, "archive").status_code == 303
@@ -160,8 +177,9 @@ def test_curator_cannot_file_a_listing_under_another_agency(app, signed_in, sect
 
 def test_stale_listings_are_listed_and_reverified_in_one_click(app, signed_in, sector):
     with database(app):
-        item = make_opportunity("stale-one", sector=sector,
-                                texts={"en": {"title": "Stale one", "summary": "", "body": ""}})
+        item = make_opportunity(
+            "stale-one", sector=sector, texts={"en": {"title": "Stale one", "summary": "", "body": ""}}
+        )
         item.last_verified_at = utcnow() - timedelta(days=200)
     curator = signed_in("curator_boi")
     dashboard = curator.get("/admin/").get_data(as_text=True)
@@ -183,10 +201,19 @@ def test_admin_changes_where_an_agencys_enquiries_go(app, client, signed_in, sta
     admin = signed_in("admin")
     nia = agency_id(app, "NIA")
     token = csrf_from(admin.get(f"/admin/agencies/{nia}").get_data(as_text=True))
-    response = admin.post(f"/admin/agencies/{nia}", data={
-        "csrf_token": token, "website": "https://invest.gov.kg", "enquiry_email": "desk@nia.example, chief@nia.example",
-        "reply_days": "3", "notification_language": "ky", "text_en-name": "National Investment Agency",
-        "text_en-description": "Helps investors.", "text_ky-name": "Улуттук инвестициялар агенттиги"})
+    response = admin.post(
+        f"/admin/agencies/{nia}",
+        data={
+            "csrf_token": token,
+            "website": "https://invest.gov.kg",
+            "enquiry_email": "desk@nia.example, chief@nia.example",
+            "reply_days": "3",
+            "notification_language": "ky",
+            "text_en-name": "National Investment Agency",
+            "text_en-description": "Helps investors.",
+            "text_ky-name": "Улуттук инвестициялар агенттиги",
+        },
+    )
     assert response.status_code == 303
     send_enquiry(client, destination="kg")
     with database(app):
@@ -201,11 +228,24 @@ def test_admin_changes_where_an_agencys_enquiries_go(app, client, signed_in, sta
 def test_curator_adds_a_zone_that_appears_publicly(app, signed_in, staff):
     curator = signed_in("curator_nia")
     token = csrf_from(curator.get("/admin/zones/new").get_data(as_text=True))
-    response = curator.post("/admin/zones/new", data={
-        "csrf_token": token, "slug": "tokmok-industrial-park", "country": "KG", "kind": "industrial_estate",
-        "region": "kg-chui", "agency": str(agency_id(app, "NIA")), "latitude": "42.84", "longitude": "75.29",
-        "area_ha": "120", "established": "2024", "text_en-name": "Tokmok Industrial Park",
-        "text_en-summary": "Light industry.", "text_ru-name": "Индустриальный парк Токмок"})
+    response = curator.post(
+        "/admin/zones/new",
+        data={
+            "csrf_token": token,
+            "slug": "tokmok-industrial-park",
+            "country": "KG",
+            "kind": "industrial_estate",
+            "region": "kg-chui",
+            "agency": str(agency_id(app, "NIA")),
+            "latitude": "42.84",
+            "longitude": "75.29",
+            "area_ha": "120",
+            "established": "2024",
+            "text_en-name": "Tokmok Industrial Park",
+            "text_en-summary": "Light industry.",
+            "text_ru-name": "Индустриальный парк Токмок",
+        },
+    )
     assert response.status_code == 303, response.get_data(as_text=True)[:2000]
     page = app.test_client().get("/ru/zones/tokmok-industrial-park").get_data(as_text=True)
     assert "Индустриальный парк Токмок" in page

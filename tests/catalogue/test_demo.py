@@ -28,7 +28,9 @@ def test_demo_catalogue_is_big_enough(app, seeded):
     with database(app):
         addresses = {a.code: a.enquiry_email for a in db.session.scalars(select(Agency))}
         counts = {model: count(model) for model in (Sector, Zone, Opportunity)}
-        by_country = dict(db.session.execute(select(Opportunity.country, func.count()).group_by(Opportunity.country)).all())
+        by_country = dict(
+            db.session.execute(select(Opportunity.country, func.count()).group_by(Opportunity.country)).all()
+        )
     assert addresses == {"BOI": "boi-enquiries@example.com", "NIA": "nia-enquiries@example.com"}
     assert counts[Sector] >= 8 and counts[Zone] >= 10 and counts[Opportunity] >= 40
     assert by_country["PK"] >= 15 and by_country["KG"] >= 15
@@ -37,8 +39,20 @@ def test_demo_catalogue_is_big_enough(app, seeded):
 def test_demo_zones_are_named_after_real_ones(app, seeded):
     with database(app):
         names = set(db.session.scalars(select(ZoneText.name).where(ZoneText.lang == "en")))
-    for real in ("Rashakai", "Dhabeji", "Allama Iqbal", "Bostan", "Moqpondass", "Bishkek", "Naryn",
-                 "Karakol", "Maimak", "Leilek", "High Technology Park", "At-Bashi"):
+    for real in (
+        "Rashakai",
+        "Dhabeji",
+        "Allama Iqbal",
+        "Bostan",
+        "Moqpondass",
+        "Bishkek",
+        "Naryn",
+        "Karakol",
+        "Maimak",
+        "Leilek",
+        "High Technology Park",
+        "At-Bashi",
+    ):
         assert any(real in name for name in names), real
 
 
@@ -48,9 +62,9 @@ def test_every_demo_text_is_in_all_four_languages(app, seeded):
             for item in db.session.scalars(select(model)):
                 assert set(item.texts) == LANGUAGES, (model.__name__, item.id)
         empty = db.session.scalar(
-            select(func.count()).select_from(OpportunityText).where(
-                (OpportunityText.title == "") | (OpportunityText.summary == "") | (OpportunityText.body == "")
-            )
+            select(func.count())
+            .select_from(OpportunityText)
+            .where((OpportunityText.title == "") | (OpportunityText.summary == "") | (OpportunityText.body == ""))
         )
     assert empty == 0
 
@@ -88,7 +102,15 @@ def test_if_empty_leaves_a_catalogue_alone(seeded, runner):
 @pytest.mark.parametrize("lang", sorted(LANGUAGES))
 def test_demo_pages_render_in_every_language(app, seeded, client, lang):
     slug = first_slug(app)
-    for path in ("/", "/opportunities", f"/opportunities/{slug}", "/zones", "/zones/naryn-fez",
-                 "/sectors/textiles", "/about", "/opportunities?q=textile"):
+    for path in (
+        "/",
+        "/opportunities",
+        f"/opportunities/{slug}",
+        "/zones",
+        "/zones/naryn-fez",
+        "/sectors/textiles",
+        "/about",
+        "/opportunities?q=textile",
+    ):
         response = client.get(f"/{lang}{path}")
         assert response.status_code == 200, path

@@ -17,14 +17,43 @@ def catalogue(app):
         energy = make_sector("energy", {"en": "Energy"})
         rashakai = make_zone("rashakai", name="Rashakai SEZ")
         naryn = make_zone("naryn-fez", country="KG", kind="fez", name="Naryn FEZ")
-        make_opportunity("pk-textile-small", sector=textiles, zone=rashakai, stage="ready",
-                         min_usd=500_000, max_usd=2_000_000, published_days_ago=3)
-        make_opportunity("pk-textile-large", sector=textiles, stage="concept",
-                         min_usd=40_000_000, max_usd=90_000_000, published_days_ago=1, featured=True)
-        make_opportunity("kg-energy", sector=energy, country="KG", zone=naryn, stage="feasibility",
-                         min_usd=100_000_000, max_usd=200_000_000, published_days_ago=2)
-        make_opportunity("kg-textile", sector=textiles, country="KG", stage="ready",
-                         min_usd=5_000_000, max_usd=8_000_000, published_days_ago=5)
+        make_opportunity(
+            "pk-textile-small",
+            sector=textiles,
+            zone=rashakai,
+            stage="ready",
+            min_usd=500_000,
+            max_usd=2_000_000,
+            published_days_ago=3,
+        )
+        make_opportunity(
+            "pk-textile-large",
+            sector=textiles,
+            stage="concept",
+            min_usd=40_000_000,
+            max_usd=90_000_000,
+            published_days_ago=1,
+            featured=True,
+        )
+        make_opportunity(
+            "kg-energy",
+            sector=energy,
+            country="KG",
+            zone=naryn,
+            stage="feasibility",
+            min_usd=100_000_000,
+            max_usd=200_000_000,
+            published_days_ago=2,
+        )
+        make_opportunity(
+            "kg-textile",
+            sector=textiles,
+            country="KG",
+            stage="ready",
+            min_usd=5_000_000,
+            max_usd=8_000_000,
+            published_days_ago=5,
+        )
 
 
 def listed(client, query: str = "") -> list[str]:

@@ -16,12 +16,17 @@ LANGUAGES = ["en", "ur", "ru", "ky"]
 def catalogue(app):
     with database(app):
         textiles = make_sector("textiles", {"en": "Textiles", "ru": "Текстиль", "ur": "ٹیکسٹائل", "ky": "Текстиль"})
-        zone = make_zone("rashakai", name="Rashakai Special Economic Zone", area_ha=405, latitude=34.05, longitude=71.98)
+        zone = make_zone(
+            "rashakai", name="Rashakai Special Economic Zone", area_ha=405, latitude=34.05, longitude=71.98
+        )
         denim = make_opportunity(
             "denim-mill",
             texts={
-                "en": {"title": "Denim mill in Faisalabad", "summary": "Denim for export.",
-                       "body": "## The opportunity\n\nA **denim** mill.\n\n<script>alert(1)</script>"},
+                "en": {
+                    "title": "Denim mill in Faisalabad",
+                    "summary": "Denim for export.",
+                    "body": "## The opportunity\n\nA **denim** mill.\n\n<script>alert(1)</script>",
+                },
                 "ru": {"title": "Джинсовая фабрика", "summary": "Деним на экспорт.", "body": "Фабрика."},
             },
             sector=textiles,
@@ -30,8 +35,12 @@ def catalogue(app):
             min_usd=8_000_000,
             max_usd=25_000_000,
         )
-        draft = make_opportunity("secret-draft", state="draft", sector=textiles,
-                                 texts={"en": {"title": "Unpublished plan", "summary": "", "body": ""}})
+        draft = make_opportunity(
+            "secret-draft",
+            state="draft",
+            sector=textiles,
+            texts={"en": {"title": "Unpublished plan", "summary": "", "body": ""}},
+        )
         return {"sector": textiles, "zone": zone, "denim": denim, "draft": draft}
 
 
@@ -65,8 +74,17 @@ def test_detail_page_shows_key_facts(client, catalogue, lang):
 
 def test_detail_page_in_english_lists_facts(client, catalogue):
     page = client.get("/en/opportunities/denim-mill").get_data(as_text=True)
-    for fact in ("Textiles", "Pakistan", "Punjab", "Rashakai Special Economic Zone", "$8M – $25M",
-                 "Greenfield project", "Ready for investment", "Board of Investment", "Oct 31, 2026"):
+    for fact in (
+        "Textiles",
+        "Pakistan",
+        "Punjab",
+        "Rashakai Special Economic Zone",
+        "$8M – $25M",
+        "Greenfield project",
+        "Ready for investment",
+        "Board of Investment",
+        "Oct 31, 2026",
+    ):
         assert fact in page, fact
 
 

@@ -20,9 +20,16 @@ def catalogue(app):
             country="KG",
             texts={
                 "en": {"title": "Software export studio", "summary": "Outsourcing hub.", "body": "Engineers."},
-                "ru": {"title": "Студия экспорта программного обеспечения", "summary": "Аутсорсинг.",
-                       "body": "Инженеры и ёлочные игрушки."},
-                "ky": {"title": "Программалык камсыздоо студиясы", "summary": "Аутсорсинг борбору.", "body": "Инженерлер."},
+                "ru": {
+                    "title": "Студия экспорта программного обеспечения",
+                    "summary": "Аутсорсинг.",
+                    "body": "Инженеры и ёлочные игрушки.",
+                },
+                "ky": {
+                    "title": "Программалык камсыздоо студиясы",
+                    "summary": "Аутсорсинг борбору.",
+                    "body": "Инженерлер.",
+                },
                 "ur": {"title": "سافٹ ویئر ایکسپورٹ اسٹوڈیو", "summary": "آؤٹ سورسنگ مرکز", "body": "انجینئرز"},
             },
         )
@@ -45,7 +52,7 @@ def catalogue(app):
 
 def slugs(client, query: str) -> list[str]:
     page = client.get("/en/opportunities?" + query).get_data(as_text=True)
-    return sorted(s for s in ("software-park", "denim-mill", "hidden-draft") if f"/opportunities/{s}\"" in page)
+    return sorted(s for s in ("software-park", "denim-mill", "hidden-draft") if f'/opportunities/{s}"' in page)
 
 
 @pytest.mark.parametrize(

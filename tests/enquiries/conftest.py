@@ -11,7 +11,6 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from portal.agencies.models import AgencyText
-from portal.core.extensions import db
 from tests.conftest import database, free_port
 from tests.factories import make_agency
 

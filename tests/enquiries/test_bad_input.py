@@ -7,8 +7,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from portal.enquiries.models import Enquiry
 from portal.core.extensions import db
+from portal.enquiries.models import Enquiry
 from portal.mail.models import OutboxMessage
 from tests.conftest import database
 from tests.enquiries.conftest import VALID, csrf_token, send_enquiry
@@ -17,8 +17,10 @@ from tests.factories import make_opportunity, make_sector
 
 def nothing_stored(client) -> bool:
     with database(client.application):
-        return (db.session.scalar(select(func.count()).select_from(Enquiry)) == 0
-                and db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0)
+        return (
+            db.session.scalar(select(func.count()).select_from(Enquiry)) == 0
+            and db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+        )
 
 
 @pytest.mark.parametrize(
@@ -55,7 +57,9 @@ def test_invalid_fields_are_shown_beside_the_field_and_in_the_summary(client, ag
 
 
 def test_what_was_typed_is_kept(client, agencies):
-    page = send_enquiry(client, email="broken", message="I would like to build a textile plant here.").get_data(as_text=True)
+    page = send_enquiry(client, email="broken", message="I would like to build a textile plant here.").get_data(
+        as_text=True
+    )
     assert 'value="Aigerim Sadykova"' in page
     assert "I would like to build a textile plant here." in page
     assert re.search(r'<option[^>]*selected[^>]*value="KZ"|<option[^>]*value="KZ"[^>]*selected', page)
@@ -149,7 +153,12 @@ def test_mail_headers_cannot_be_injected(app, agencies):
 
     app.jinja_env.loader = ChoiceLoader([DictLoader({"probe.txt": "text", "probe.html": "html"}), app.jinja_env.loader])
     with database(app):
-        message = queue(kind="test", recipient="a@example.com\r\nBcc: b@example.com",
-                        subject="Hi\nBcc: c@example.com", template="probe", lang="en")
+        message = queue(
+            kind="test",
+            recipient="a@example.com\r\nBcc: b@example.com",
+            subject="Hi\nBcc: c@example.com",
+            template="probe",
+            lang="en",
+        )
     assert "\n" not in message.recipient and "\r" not in message.recipient
     assert "\n" not in message.subject

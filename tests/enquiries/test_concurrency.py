@@ -6,8 +6,8 @@ import threading
 
 from sqlalchemy import func, select
 
-from portal.enquiries.models import Enquiry
 from portal.core.extensions import db
+from portal.enquiries.models import Enquiry
 from portal.mail.models import OutboxMessage
 from tests.conftest import database
 from tests.enquiries.conftest import VALID

@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from portal.enquiries.models import Enquiry
-from portal.core.time import add_working_days
 from portal.core.extensions import db
+from portal.core.time import add_working_days
+from portal.enquiries.models import Enquiry
 from portal.mail.models import OutboxMessage
 from tests.conftest import database
 from tests.enquiries.conftest import send_enquiry
@@ -28,8 +28,10 @@ def kg_opportunity(app, agencies):
             "naryn-hydropower",
             country="KG",
             sector=make_sector("energy"),
-            texts={"en": {"title": "Naryn hydropower", "summary": "Power.", "body": "Water."},
-                   "ru": {"title": "ГЭС на Нарыне", "summary": "Энергия.", "body": "Вода."}},
+            texts={
+                "en": {"title": "Naryn hydropower", "summary": "Power.", "body": "Water."},
+                "ru": {"title": "ГЭС на Нарыне", "summary": "Энергия.", "body": "Вода."},
+            },
         )
 
 
@@ -48,8 +50,8 @@ def test_enquiry_about_an_opportunity_reaches_its_agency(client, runner, smtp, k
     assert f'<html lang="{lang}"' in confirmation
 
     assert "2 sent" in deliver(runner)
-    notification, = smtp.to("nia-enquiries@example.com")
-    acknowledgement, = smtp.to("aigerim@example.net")
+    (notification,) = smtp.to("nia-enquiries@example.com")
+    (acknowledgement,) = smtp.to("aigerim@example.net")
     assert reference in notification["Subject"] and reference in acknowledgement["Subject"]
     assert notification["Reply-To"] == "aigerim@example.net"
     staff_text = notification.get_body(("plain",)).get_content()
@@ -87,7 +89,7 @@ def test_both_countries_gives_two_linked_enquiries(app, client, runner, smtp, ag
         assert enquiry.reference in confirmation
     assert "4 sent" in deliver(runner)
     assert len(smtp.to("aigerim@example.net")) == 2
-    boi_note, = smtp.to("boi-enquiries@example.com")
+    (boi_note,) = smtp.to("boi-enquiries@example.com")
     assert enquiries[1].reference in boi_note.get_body(("plain",)).get_content()
 
 

@@ -9,24 +9,28 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from portal.enquiries.inbox import spreadsheet_safe
-from portal.staff.models import AuditEntry
-from portal.core.time import utcnow
-from portal.enquiries.models import Enquiry
 from portal.core.extensions import db
-from portal.staff.models import User
+from portal.core.time import utcnow
+from portal.enquiries.export import spreadsheet_safe
+from portal.enquiries.models import Enquiry
+from portal.staff.models import AuditEntry, User
 from tests.conftest import database, reload
-from tests.staff.accounts import csrf_from
 from tests.enquiries.conftest import send_enquiry
 from tests.enquiries.test_status_and_privacy import look_up
+from tests.staff.accounts import csrf_from
 
 
 @pytest.fixture
 def enquiries(app, client, staff):
     send_enquiry(client, destination="pk", name="Zainab Malik", organisation="Lahore Looms")
     send_enquiry(client, destination="kg", name="Айбек Токтогулов", organisation="Ала-Тоо")
-    send_enquiry(client, destination="pk", name="=HYPERLINK(\"http://evil\")", organisation="+cmd|' /C calc'!A0",
-                 message="-2+3 and a message long enough to pass")
+    send_enquiry(
+        client,
+        destination="pk",
+        name='=HYPERLINK("http://evil")',
+        organisation="+cmd|' /C calc'!A0",
+        message="-2+3 and a message long enough to pass",
+    )
     with database(app):
         items = db.session.scalars(select(Enquiry).order_by(Enquiry.id)).all()
         items[2].reply_by = (utcnow() - timedelta(days=3)).date()  # overdue
@@ -103,25 +107,45 @@ def test_csv_opens_in_excel_and_neutralises_formulas(signed_in, enquiries):
     assert evil["overdue"] == "yes"
 
 
-@pytest.mark.parametrize("value, expected", [("=1+1", "'=1+1"), (" =cmd|x", "' =cmd|x"), ("＝1", "'＝1"), ("@SUM(A1)", "'@SUM(A1)"), ("-5", "'-5"),
-                                             ("+1", "'+1"), ("\tx", "'\tx"), ("plain", "plain"), (None, "")])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("=1+1", "'=1+1"),
+        (" =cmd|x", "' =cmd|x"),
+        ("＝1", "'＝1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("-5", "'-5"),
+        ("+1", "'+1"),
+        ("\tx", "'\tx"),
+        ("plain", "plain"),
+        (None, ""),
+    ],
+)
 def test_spreadsheet_safe(value, expected):
     assert spreadsheet_safe(value) == expected
 
 
 def post_form(browser, url, page_url, data):
     token = csrf_from(browser.get(page_url).get_data(as_text=True))
-    return browser.post(url, data={**data, "status-csrf_token": token, "assign-csrf_token": token,
-                                   "note-csrf_token": token})
+    return browser.post(
+        url, data={**data, "status-csrf_token": token, "assign-csrf_token": token, "note-csrf_token": token}
+    )
 
 
 def test_officer_works_an_enquiry_and_the_investor_sees_it(app, client, signed_in, staff, enquiries):
     officer = signed_in("officer_boi")
     pk1 = enquiries[0]
     page_url = f"/admin/enquiries/{pk1.reference}"
-    assert post_form(officer, f"{page_url}/assign", page_url,
-                     {"assign-assignee": str(staff["officer_boi"].id)}).status_code == 303
-    assert post_form(officer, f"{page_url}/notes", page_url, {"note-body": "Called; sending the site plan."}).status_code == 303
+    assert (
+        post_form(
+            officer, f"{page_url}/assign", page_url, {"assign-assignee": str(staff["officer_boi"].id)}
+        ).status_code
+        == 303
+    )
+    assert (
+        post_form(officer, f"{page_url}/notes", page_url, {"note-body": "Called; sending the site plan."}).status_code
+        == 303
+    )
     assert post_form(officer, f"{page_url}/status", page_url, {"status-status": "answered"}).status_code == 303
 
     detail = officer.get(page_url).get_data(as_text=True)

@@ -5,11 +5,10 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
-from portal.core.time import utcnow
 from portal.core.extensions import db
+from portal.core.time import utcnow
 from portal.mail import delivery
 from portal.mail.models import OutboxMessage
 from tests.conftest import database

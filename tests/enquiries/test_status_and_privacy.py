@@ -7,10 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from portal.core.extensions import db
 from portal.core.time import utcnow
 from portal.enquiries.models import Enquiry
-from portal.core.extensions import db
-from portal.mail.models import OutboxMessage
 from tests.conftest import database, make_app, reload
 from tests.enquiries.conftest import VALID, csrf_token, send_enquiry
 
@@ -19,8 +18,9 @@ NOT_FOUND = "We could not find an enquiry with this reference number and e-mail 
 
 def look_up(client, reference, email, lang="en"):
     form = client.get(f"/{lang}/enquiries/status").get_data(as_text=True)
-    return client.post(f"/{lang}/enquiries/status",
-                       data={"reference": reference, "email": email, "csrf_token": csrf_token(form)})
+    return client.post(
+        f"/{lang}/enquiries/status", data={"reference": reference, "email": email, "csrf_token": csrf_token(form)}
+    )
 
 
 @pytest.fixture
@@ -89,8 +89,11 @@ def test_enquiry_form_is_rate_limited_per_address(database_url, agencies):
     form = client.get("/en/enquire")  # reading the form is never limited
     other = app.test_client()
     token = csrf_token(other.get("/en/enquire").get_data(as_text=True))
-    elsewhere = other.post("/en/enquire", data={**VALID, "destination": "kg", "csrf_token": token},
-                           environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    elsewhere = other.post(
+        "/en/enquire",
+        data={**VALID, "destination": "kg", "csrf_token": token},
+        environ_base={"REMOTE_ADDR": "192.0.2.7"},
+    )
     with app.app_context():
         db.engine.dispose()
     assert codes == [303, 303, 429]

@@ -25,8 +25,10 @@ def staff(app):
     with database(app):
         make_agency("BOI", "PK")
         make_agency("NIA", "KG")
-        return {key: create_user(f"{key}@example.org", role, agency, PASSWORD, name=key.replace("_", " ").title())
-                for key, (role, agency) in ACCOUNTS.items()}
+        return {
+            key: create_user(f"{key}@example.org", role, agency, PASSWORD, name=key.replace("_", " ").title())
+            for key, (role, agency) in ACCOUNTS.items()
+        }
 
 
 def csrf_from(page: str) -> str:
@@ -37,8 +39,14 @@ def csrf_from(page: str) -> str:
 
 def sign_in(client, key: str, password: str = PASSWORD):
     page = client.get("/admin/login").get_data(as_text=True)
-    return client.post("/admin/login", data={"email": key if "@" in key else f"{key}@example.org", "password": password,
-                                             "csrf_token": csrf_from(page)})
+    return client.post(
+        "/admin/login",
+        data={
+            "email": key if "@" in key else f"{key}@example.org",
+            "password": password,
+            "csrf_token": csrf_from(page),
+        },
+    )
 
 
 @pytest.fixture

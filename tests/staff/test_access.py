@@ -5,24 +5,42 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from portal.enquiries.models import Enquiry
 from portal.core.extensions import db
+from portal.enquiries.models import Enquiry
 from tests.conftest import database
-from tests.staff.accounts import ACCOUNTS, csrf_from
 from tests.enquiries.conftest import send_enquiry
 from tests.factories import make_opportunity, make_sector, make_zone
+from tests.staff.accounts import ACCOUNTS, csrf_from
 
 VISITORS = ["anonymous", *ACCOUNTS]
 # What each visitor gets; "login" means a redirect to the sign-in page.
-EVERYONE_STAFF = {"anonymous": "login", **{k: 200 for k in ACCOUNTS}}
-ADMIN_ONLY = {"anonymous": "login", **{k: 403 for k in ACCOUNTS}, "admin": 200}
-OWN_AGENCY_PK = {"anonymous": "login", "officer_boi": 200, "curator_boi": 200, "admin": 200,
-                 "officer_nia": 404, "curator_nia": 404}
+EVERYONE_STAFF = {"anonymous": "login", **dict.fromkeys(ACCOUNTS, 200)}
+ADMIN_ONLY = {"anonymous": "login", **dict.fromkeys(ACCOUNTS, 403), "admin": 200}
+OWN_AGENCY_PK = {
+    "anonymous": "login",
+    "officer_boi": 200,
+    "curator_boi": 200,
+    "admin": 200,
+    "officer_nia": 404,
+    "curator_nia": 404,
+}
 
-CURATORS = {"anonymous": "login", "officer_boi": 403, "officer_nia": 403, "curator_boi": 200, "curator_nia": 200,
-            "admin": 200}
-OWN_LISTING = {"anonymous": "login", "officer_boi": 403, "officer_nia": 403, "curator_boi": 200, "curator_nia": 404,
-               "admin": 200}
+CURATORS = {
+    "anonymous": "login",
+    "officer_boi": 403,
+    "officer_nia": 403,
+    "curator_boi": 200,
+    "curator_nia": 200,
+    "admin": 200,
+}
+OWN_LISTING = {
+    "anonymous": "login",
+    "officer_boi": 403,
+    "officer_nia": 403,
+    "curator_boi": 200,
+    "curator_nia": 404,
+    "admin": 200,
+}
 CHANGE_OWN_LISTING = {**OWN_LISTING, "curator_boi": 303, "admin": 303}
 
 ROUTES = [
@@ -43,14 +61,26 @@ ROUTES = [
     ("GET", "/admin/enquiries", EVERYONE_STAFF),
     ("GET", "/admin/enquiries/export.csv", EVERYONE_STAFF),
     ("GET", "/admin/enquiries/{pk}", OWN_AGENCY_PK),
-    ("POST", "/admin/enquiries/{pk}/status", {**OWN_AGENCY_PK, **{k: 303 for k in ("officer_boi", "curator_boi", "admin")}}),
-    ("POST", "/admin/enquiries/{pk}/assign", {**OWN_AGENCY_PK, **{k: 303 for k in ("officer_boi", "curator_boi", "admin")}}),
-    ("POST", "/admin/enquiries/{pk}/notes", {**OWN_AGENCY_PK, **{k: 303 for k in ("officer_boi", "curator_boi", "admin")}}),
+    (
+        "POST",
+        "/admin/enquiries/{pk}/status",
+        {**OWN_AGENCY_PK, **dict.fromkeys(("officer_boi", "curator_boi", "admin"), 303)},
+    ),
+    (
+        "POST",
+        "/admin/enquiries/{pk}/assign",
+        {**OWN_AGENCY_PK, **dict.fromkeys(("officer_boi", "curator_boi", "admin"), 303)},
+    ),
+    (
+        "POST",
+        "/admin/enquiries/{pk}/notes",
+        {**OWN_AGENCY_PK, **dict.fromkeys(("officer_boi", "curator_boi", "admin"), 303)},
+    ),
     ("GET", "/admin/audit", EVERYONE_STAFF),
     ("GET", "/admin/users", ADMIN_ONLY),
     ("POST", "/admin/users/{user}/active", {**ADMIN_ONLY, "admin": 303}),
     ("GET", "/admin/account", EVERYONE_STAFF),
-    ("POST", "/admin/logout", {"anonymous": "login", **{k: 303 for k in ACCOUNTS}}),
+    ("POST", "/admin/logout", {"anonymous": "login", **dict.fromkeys(ACCOUNTS, 303)}),
 ]
 
 FORM_DATA = {
@@ -70,12 +100,20 @@ def test_role_route_matrix(app, client, staff, signed_in, visitor):
         listing = make_opportunity("boi-listing", sector=make_sector())
         zone = make_zone("boi-zone")
     browser = app.test_client() if visitor == "anonymous" else signed_in(visitor)
-    token = csrf_from(browser.get("/admin/login" if visitor == "anonymous" else "/admin/account").get_data(as_text=True))
+    token = csrf_from(
+        browser.get("/admin/login" if visitor == "anonymous" else "/admin/account").get_data(as_text=True)
+    )
     wrong = []
     # Sign-out goes last: it ends the session the other requests need.
     for method, path, expected in sorted(ROUTES, key=lambda route: route[1] == "/admin/logout"):
-        url = path.format(pk=reference, user=staff["officer_nia"].id, listing=listing.id, zone=zone.id,
-                          sector=listing.sector_id, agency=listing.agency_id)
+        url = path.format(
+            pk=reference,
+            user=staff["officer_nia"].id,
+            listing=listing.id,
+            zone=zone.id,
+            sector=listing.sector_id,
+            agency=listing.agency_id,
+        )
         if method == "GET":
             response = browser.get(url)
         else:

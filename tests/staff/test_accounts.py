@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from portal.staff.models import AuditEntry, User
-from portal.enquiries.models import Enquiry
 from portal.core.extensions import db
-from tests.staff.accounts import PASSWORD, csrf_from, sign_in
+from portal.enquiries.models import Enquiry
+from portal.staff.models import AuditEntry, User
 from tests.conftest import database, temporary_app
+from tests.staff.accounts import PASSWORD, csrf_from, sign_in
 
 WRONG = "The e-mail address or the password is not right."
 
@@ -45,8 +45,12 @@ def test_repeated_failures_are_throttled_per_account(database_url, email):
     from portal.staff.accounts import create_user
     from tests.factories import make_agency
 
-    with temporary_app(database_url, RATELIMIT_ENABLED=True, LOGIN_ACCOUNT_LIMIT="3 per 15 minutes",
-                       PASSWORD_HASH_METHOD="pbkdf2:sha256:1000") as app:
+    with temporary_app(
+        database_url,
+        RATELIMIT_ENABLED=True,
+        LOGIN_ACCOUNT_LIMIT="3 per 15 minutes",
+        PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",
+    ) as app:
         with database(app):
             make_agency("BOI", "PK")
             create_user("officer_boi@example.org", "officer", "BOI", PASSWORD)
@@ -82,14 +86,30 @@ def test_every_staff_post_needs_a_csrf_token(app, staff, signed_in):
         zone = make_zone("a-zone")
         reference = db.session.scalar(select(Enquiry.reference))
     client = signed_in("admin")
-    urls = ["/admin/logout", "/admin/account", "/admin/users", f"/admin/users/{staff['officer_nia'].id}/active",
-            f"/admin/enquiries/{reference}/status", f"/admin/enquiries/{reference}/notes",
-            f"/admin/enquiries/{reference}/assign", "/admin/login", "/admin/opportunities/new",
-            f"/admin/opportunities/{listing.id}", f"/admin/opportunities/{listing.id}/state",
-            f"/admin/opportunities/{listing.id}/verify", f"/admin/opportunities/{listing.id}/attachments",
-            f"/admin/opportunities/{listing.id}/attachments/1/delete", "/admin/zones/new", f"/admin/zones/{zone.id}",
-            "/admin/sectors/new", f"/admin/sectors/{listing.sector_id}", f"/admin/agencies/{listing.agency_id}"]
-    post_rules = {str(rule) for rule in app.url_map.iter_rules() if "POST" in rule.methods and str(rule).startswith("/admin")}
+    urls = [
+        "/admin/logout",
+        "/admin/account",
+        "/admin/users",
+        f"/admin/users/{staff['officer_nia'].id}/active",
+        f"/admin/enquiries/{reference}/status",
+        f"/admin/enquiries/{reference}/notes",
+        f"/admin/enquiries/{reference}/assign",
+        "/admin/login",
+        "/admin/opportunities/new",
+        f"/admin/opportunities/{listing.id}",
+        f"/admin/opportunities/{listing.id}/state",
+        f"/admin/opportunities/{listing.id}/verify",
+        f"/admin/opportunities/{listing.id}/attachments",
+        f"/admin/opportunities/{listing.id}/attachments/1/delete",
+        "/admin/zones/new",
+        f"/admin/zones/{zone.id}",
+        "/admin/sectors/new",
+        f"/admin/sectors/{listing.sector_id}",
+        f"/admin/agencies/{listing.agency_id}",
+    ]
+    post_rules = {
+        str(rule) for rule in app.url_map.iter_rules() if "POST" in rule.methods and str(rule).startswith("/admin")
+    }
     assert len(post_rules) == len(urls), sorted(post_rules)  # a new POST route must be added here
     for url in urls:
         assert client.post(url, data={}).status_code in (400, 404), url
@@ -101,8 +121,10 @@ def test_every_staff_post_needs_a_csrf_token(app, staff, signed_in):
 def test_staff_area_speaks_the_users_language(app, staff, signed_in):
     client = signed_in("officer_nia")
     token = csrf_from(client.get("/admin/account").get_data(as_text=True))
-    response = client.post("/admin/account", data={"account-csrf_token": token, "account-name": "Айгүл",
-                                                    "account-preferred_language": "ky"})
+    response = client.post(
+        "/admin/account",
+        data={"account-csrf_token": token, "account-name": "Айгүл", "account-preferred_language": "ky"},
+    )
     assert response.status_code == 303
     page = client.get("/admin/enquiries").get_data(as_text=True)
     assert '<html lang="ky" dir="ltr">' in page
@@ -115,11 +137,25 @@ def test_staff_area_speaks_the_users_language(app, staff, signed_in):
 def test_change_password(app, staff, signed_in):
     client = signed_in("curator_boi")
     token = csrf_from(client.get("/admin/account").get_data(as_text=True))
-    bad = client.post("/admin/account", data={"password-csrf_token": token, "password-current": "nope",
-                                              "password-new": "a brand new secret", "password-confirm": "a brand new secret"})
+    bad = client.post(
+        "/admin/account",
+        data={
+            "password-csrf_token": token,
+            "password-current": "nope",
+            "password-new": "a brand new secret",
+            "password-confirm": "a brand new secret",
+        },
+    )
     assert bad.status_code == 400
-    good = client.post("/admin/account", data={"password-csrf_token": token, "password-current": PASSWORD,
-                                               "password-new": "a brand new secret", "password-confirm": "a brand new secret"})
+    good = client.post(
+        "/admin/account",
+        data={
+            "password-csrf_token": token,
+            "password-current": PASSWORD,
+            "password-new": "a brand new secret",
+            "password-confirm": "a brand new secret",
+        },
+    )
     assert good.status_code == 303
     assert sign_in(app.test_client(), "curator_boi", "a brand new secret").status_code == 303
     assert sign_in(app.test_client(), "curator_boi", PASSWORD).status_code == 400
@@ -130,8 +166,10 @@ def test_users_commands(app, runner):
 
     with database(app):
         make_agency("NIA", "KG")
-    created = runner.invoke(args=["users", "create", "--email", "Officer@NIA.example", "--role", "officer",
-                                  "--agency", "NIA"], input="long enough secret\nlong enough secret\n")
+    created = runner.invoke(
+        args=["users", "create", "--email", "Officer@NIA.example", "--role", "officer", "--agency", "NIA"],
+        input="long enough secret\nlong enough secret\n",
+    )
     assert created.exit_code == 0, created.output
     assert "Created officer officer@nia.example (NIA)" in created.output
     assert "long enough secret" not in created.output  # the prompt hides what is typed
@@ -139,8 +177,23 @@ def test_users_commands(app, runner):
     assert "officer@nia.example\tofficer\tNIA\tactive" in listed.output
     for args, message in [
         (["--email", "x@example.org", "--role", "officer", "--password", "long enough secret"], "need --agency"),
-        (["--email", "x@example.org", "--role", "admin", "--agency", "NIA", "--password", "long enough secret"], "no agency"),
-        (["--email", "officer@nia.example", "--role", "officer", "--agency", "NIA", "--password", "long enough secret"], "already"),
+        (
+            ["--email", "x@example.org", "--role", "admin", "--agency", "NIA", "--password", "long enough secret"],
+            "no agency",
+        ),
+        (
+            [
+                "--email",
+                "officer@nia.example",
+                "--role",
+                "officer",
+                "--agency",
+                "NIA",
+                "--password",
+                "long enough secret",
+            ],
+            "already",
+        ),
         (["--email", "y@example.org", "--role", "admin", "--password", "short"], "10 characters"),
     ]:
         result = runner.invoke(args=["users", "create", *args])
@@ -153,8 +206,17 @@ def test_users_commands(app, runner):
 def test_admin_adds_and_deactivates_users_in_the_ui(app, staff, signed_in):
     client = signed_in("admin")
     token = csrf_from(client.get("/admin/users").get_data(as_text=True))
-    response = client.post("/admin/users", data={"csrf_token": token, "email": "new@example.org", "name": "New",
-                                                 "role": "curator", "agency": "NIA", "password": "long enough secret"})
+    response = client.post(
+        "/admin/users",
+        data={
+            "csrf_token": token,
+            "email": "new@example.org",
+            "name": "New",
+            "role": "curator",
+            "agency": "NIA",
+            "password": "long enough secret",
+        },
+    )
     assert response.status_code == 303
     with database(app):
         user = db.session.scalar(select(User).where(User.email == "new@example.org"))
