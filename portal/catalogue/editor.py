@@ -41,8 +41,8 @@ class Kind:
     fields: tuple[str, ...]
     #: select fields that pick a related row: field name → id column
     links: dict[str, str] = field(default_factory=dict)
-    #: the column naming the agency whose curators may edit an item (``visible_to``)
-    agency_column: str = "agency_id"
+    #: the column naming the agency whose curators may edit an item (``visible_to``); None: no agency's
+    agency_column: str | None = "agency_id"
     #: the column that names an item in the audit log, unique when it is "slug"
     key: str = "slug"
     template: str = "catalogue/staff/form.html"

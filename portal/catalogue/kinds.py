@@ -86,7 +86,7 @@ ZONE = Kind(
     choices=_place_choices,
     touch=_updated,
 )
-SECTOR = Kind("sector", Sector, SectorText, SectorForm, NamedTexts, fields=("slug", "position"), agency_column="")
+SECTOR = Kind("sector", Sector, SectorText, SectorForm, NamedTexts, fields=("slug", "position"), agency_column=None)
 AGENCY = Kind(
     "agency",
     Agency,

@@ -42,7 +42,7 @@ class WorkflowError(Exception):
 
 def may_curate(user: Any, item: Any) -> bool:
     """Whether ``user`` curates ``item`` (a listing or zone): its agency's curators, and administrators."""
-    return bool(user.is_authenticated and user.role in ("admin", "curator") and user.can_see_agency(item.agency_id))
+    return bool(user.is_authenticated and user.curates and user.can_see_agency(item.agency_id))
 
 
 def why_not(user: Any, action: str, opportunity: Opportunity) -> str | None:

@@ -45,6 +45,11 @@ class User(UserMixin, Model):
     def is_admin(self) -> bool:
         return self.role == "admin"
 
+    @property
+    def curates(self) -> bool:
+        """Curators write their agency's listings and zones; administrators curate everything."""
+        return self.role in ("admin", "curator")
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
