@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
+from jinja2 import StrictUndefined
 from sqlalchemy import event
 
 from portal import create_app
@@ -141,6 +142,8 @@ def make_app(url: str, **config):
     settings.update(config)
     app = create_app(settings)
     app.test_client_class = Client
+    # A template that names a variable nobody passed fails the test instead of showing nothing.
+    app.jinja_env.undefined = StrictUndefined
     return app
 
 

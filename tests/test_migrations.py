@@ -78,21 +78,30 @@ def test_enquiry_mail_links_survive_0006_both_ways(empty_database):
     with app.app_context():
         upgrade(revision="0005")
         with db.engine.begin() as connection:
-            connection.execute(text(
-                "INSERT INTO agency (id, code, country, website, enquiry_email, reply_days, notification_language) "
-                "VALUES (1, 'BOI', 'PK', '', 'boi@example.com', 5, 'en')"))
-            connection.execute(text(
-                "INSERT INTO enquiry (id, reference, agency_id, name, organisation, email, phone, country, "
-                "investor_type, ticket_size, message, reply_language, language, consent_at, status, reply_by, "
-                "created_at, updated_at) VALUES (7, 'PK-2026-00001', 1, 'A', '', 'a@example.net', '', 'KZ', "
-                "'fund', 'undecided', 'A message of some length.', 'en', 'en', '2026-11-01 10:00:00', 'new', "
-                "'2026-11-06', '2026-11-01 10:00:00', '2026-11-01 10:00:00')"))
+            connection.execute(
+                text(
+                    "INSERT INTO agency (id, code, country, website, enquiry_email, reply_days, notification_language) "
+                    "VALUES (1, 'BOI', 'PK', '', 'boi@example.com', 5, 'en')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO enquiry (id, reference, agency_id, name, organisation, email, phone, country, "
+                    "investor_type, ticket_size, message, reply_language, language, consent_at, status, reply_by, "
+                    "created_at, updated_at) VALUES (7, 'PK-2026-00001', 1, 'A', '', 'a@example.net', '', 'KZ', "
+                    "'fund', 'undecided', 'A message of some length.', 'en', 'en', '2026-11-01 10:00:00', 'new', "
+                    "'2026-11-06', '2026-11-01 10:00:00', '2026-11-01 10:00:00')"
+                )
+            )
             for message_id, enquiry_id in ((1, 7), (2, 7), (3, None)):
                 connection.execute(
-                    text("INSERT INTO outbox_message (id, enquiry_id, kind, recipient, subject, text_body, html_body, "
-                         "lang, attempts, next_attempt_at, created_at) VALUES (:id, :enquiry, 'notification', "
-                         "'boi@example.com', 's', 't', 'h', 'en', 0, '2026-11-01 10:00:00', '2026-11-01 10:00:00')"),
-                    {"id": message_id, "enquiry": enquiry_id})
+                    text(
+                        "INSERT INTO outbox_message (id, enquiry_id, kind, recipient, subject, text_body, html_body, "
+                        "lang, attempts, next_attempt_at, created_at) VALUES (:id, :enquiry, 'notification', "
+                        "'boi@example.com', 's', 't', 'h', 'en', 0, '2026-11-01 10:00:00', '2026-11-01 10:00:00')"
+                    ),
+                    {"id": message_id, "enquiry": enquiry_id},
+                )
 
         upgrade()
         with db.engine.connect() as connection:

@@ -6,8 +6,6 @@ edit sectors and agencies. The listing's workflow is in ``catalogue.workflow``.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.sansio.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
@@ -42,9 +40,11 @@ def opportunities() -> ResponseReturnValue:
         .options(selectinload(Opportunity.texts))
         .order_by(Opportunity.updated_at.desc())
     )
-    stale_before = utcnow() - timedelta(days=workflow.STALE_AFTER_DAYS)
     return render_template(
-        "catalogue/staff/opportunities.html", items=list(items), state=state, stale_before=stale_before
+        "catalogue/staff/opportunities.html",
+        items=list(items),
+        state=state,
+        stale_before=workflow.stale_before(utcnow()),
     )
 
 

@@ -150,9 +150,12 @@ def edit(kind: Kind, item: Any) -> Any:
             flash(_("Saved."))
             return redirect(url_for(f"curation.edit_{kind.name}", item_id=item.id), code=303)
     context = kind.context(item)
-    return render_template(kind.template, form=form, item=item, kind=kind.name, previews=previews, **context), status
+    page = render_template(
+        kind.template, form=form, item=item, kind=kind.name, key=kind.key, previews=previews, **context
+    )
+    return page, status
 
 
 def render_list(kind: Kind, items: list[Any], new: str | None = None) -> str:
     """The items of a kind as links to their editors, with a link to add one (endpoint ``new``)."""
-    return render_template("catalogue/staff/list.html", items=items, kind=kind.name, new=new)
+    return render_template("catalogue/staff/list.html", items=items, kind=kind.name, key=kind.key, new=new)

@@ -6,7 +6,7 @@ agency, or an administrator, publishes. Only published listings are public.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from portal.catalogue.models import Opportunity
 from portal.core.time import utcnow
 from portal.core.vocabulary import Vocabulary
+from portal.staff.audit import Changes
 
 #: action: (states it may start from, state it leads to)
 TRANSITIONS = {
@@ -33,7 +34,10 @@ ACTIONS = Vocabulary(
 STALE_AFTER_DAYS = 180
 NOT_CURATOR = _l("Only curators of the owning agency and administrators can do this.")
 
-Changes = dict[str, tuple[Any, Any]]
+
+def stale_before(now: datetime) -> datetime:
+    """Published listings last confirmed before this need checking again."""
+    return now - timedelta(days=STALE_AFTER_DAYS)
 
 
 class WorkflowError(Exception):

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from portal.agencies.models import Agency
 from portal.catalogue.content import all_sectors
 from portal.catalogue.models import Opportunity
-from portal.catalogue.workflow import STALE_AFTER_DAYS
+from portal.catalogue.workflow import stale_before
 from portal.core.extensions import db
 from portal.core.time import utcnow
 from portal.enquiries.models import Enquiry, enquiry_message
@@ -67,7 +67,7 @@ def median_hours_to_first_answer(scope: list[Any]) -> dict[str, float]:
 
 
 def stale_listings(user: Any, now: datetime) -> list[Opportunity]:
-    """Published listings nobody has confirmed for STALE_AFTER_DAYS, for those who curate them."""
+    """Published listings nobody has confirmed for a while (``stale_before``), for those who curate them."""
     if not user.curates:
         return []
     statement = (
@@ -75,7 +75,7 @@ def stale_listings(user: Any, now: datetime) -> list[Opportunity]:
         .where(
             *visible_to(Opportunity.agency_id, user),
             Opportunity.state == "published",
-            Opportunity.last_verified_at < now - timedelta(days=STALE_AFTER_DAYS),
+            Opportunity.last_verified_at < stale_before(now),
         )
         .options(selectinload(Opportunity.texts))
         .order_by(Opportunity.last_verified_at)

@@ -25,13 +25,12 @@ from portal.enquiries.forms import AssignForm, NoteForm, StatusForm
 from portal.enquiries.models import STATUSES, Enquiry, EnquiryNote
 from portal.mail.models import STATES as MAIL_STATES
 from portal.staff import audit
-from portal.staff.access import roles_required, staff_blueprint, visible_to
+from portal.staff.access import any_staff, staff_blueprint, visible_to
 from portal.staff.models import AuditEntry, User
 
 bp = staff_blueprint("inbox", __name__)
 
 PER_PAGE = 25
-STAFF = ("curator", "officer")
 
 
 @dataclass(frozen=True)
@@ -123,7 +122,7 @@ def officers(*where: Any) -> list[User]:
 
 
 @bp.get("/enquiries")
-@roles_required(*STAFF)
+@any_staff
 def enquiries() -> ResponseReturnValue:
     """The agency's enquiries, soonest reply date first, overdue ones marked."""
     filters = parse_filters(request.args)
@@ -162,7 +161,7 @@ def _assign_form(enquiry: Enquiry) -> AssignForm:
 
 
 @bp.get("/enquiries/<reference>")
-@roles_required(*STAFF)
+@any_staff
 def enquiry(reference: str) -> ResponseReturnValue:
     """Everything the investor sent, its handling, notes and mail."""
     item = _visible_enquiry(
@@ -200,7 +199,7 @@ def _done(item: Enquiry, action: str, changes: audit.Changes | None = None) -> R
 
 
 @bp.post("/enquiries/<reference>/status")
-@roles_required(*STAFF)
+@any_staff
 def change_status(reference: str) -> ResponseReturnValue:
     """Move the enquiry along: new, in progress, answered, closed, or spam."""
     item = _visible_enquiry(reference)
@@ -217,7 +216,7 @@ def change_status(reference: str) -> ResponseReturnValue:
 
 
 @bp.post("/enquiries/<reference>/assign")
-@roles_required(*STAFF)
+@any_staff
 def assign(reference: str) -> ResponseReturnValue:
     """Give the enquiry to an officer of its agency (or to nobody)."""
     item = _visible_enquiry(reference)
@@ -233,7 +232,7 @@ def assign(reference: str) -> ResponseReturnValue:
 
 
 @bp.post("/enquiries/<reference>/notes")
-@roles_required(*STAFF)
+@any_staff
 def add_note(reference: str) -> ResponseReturnValue:
     """Add an internal note."""
     item = _visible_enquiry(reference)
@@ -245,7 +244,7 @@ def add_note(reference: str) -> ResponseReturnValue:
 
 
 @bp.get("/enquiries/export.csv")
-@roles_required(*STAFF)
+@any_staff
 def export() -> ResponseReturnValue:
     """The filtered list as CSV that opens in Excel with Urdu and Cyrillic intact."""
     rows = db.session.scalars(

@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 
 from portal.core.extensions import db, login_manager
 from portal.core.i18n import best_language
-from portal.staff.models import User
+from portal.staff.models import ROLES, User
 
 
 @login_manager.user_loader
@@ -48,6 +48,10 @@ def roles_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., 
         return wrapper
 
     return decorator
+
+
+#: for pages every member of staff may use, whatever their role
+any_staff = roles_required(*ROLES)
 
 
 def mark_active() -> None:

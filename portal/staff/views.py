@@ -20,7 +20,7 @@ from portal.core.extensions import db, limiter
 from portal.core.pagination import page_number, paginate
 from portal.core.time import utcnow
 from portal.staff import accounts, audit
-from portal.staff.access import mark_active, roles_required, staff_blueprint, visible_to
+from portal.staff.access import any_staff, mark_active, roles_required, staff_blueprint, visible_to
 from portal.staff.forms import AccountForm, ActiveForm, LoginForm, PasswordForm, UserForm
 from portal.staff.models import ROLES, AuditEntry, User
 
@@ -173,7 +173,7 @@ def set_active(user_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/audit")
-@roles_required("curator", "officer")
+@any_staff
 def audit_log() -> ResponseReturnValue:
     """Every recorded change; administrators see all, others their agency's."""
     statement = (

@@ -151,7 +151,9 @@ def test_officer_works_an_enquiry_and_the_investor_sees_it(app, client, signed_i
     detail = officer.get(page_url).get_data(as_text=True)
     assert "Called; sending the site plan." in detail
     assert "Officer Boi" in detail
-    assert "aigerim@example.net" in detail  # the mail sent for it is listed
+    mail = detail.split('id="mail-title"', 1)[1]  # the mail sent for it, with its delivery state
+    assert "boi-enquiries@example.com" in mail and "aigerim@example.net" in mail
+    assert mail.count("Waiting to be sent") == 2
     pk1 = reload(app, pk1)
     assert pk1.status == "answered" and pk1.first_answered_at is not None
     assert pk1.assignee_id == staff["officer_boi"].id
