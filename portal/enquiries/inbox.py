@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -188,6 +189,15 @@ def enquiry(reference: str) -> ResponseReturnValue:
     )
 
 
+def _submitted(reference: str, make_form: Callable[[Enquiry], Any]) -> tuple[Enquiry, Any]:
+    """The enquiry (if the user may see it) and the form posted about it; a 400 if the form is not valid."""
+    item = _visible_enquiry(reference)
+    form = make_form(item)
+    if not form.validate_on_submit():
+        abort(400)
+    return item, form
+
+
 def _done(item: Enquiry, action: str, changes: audit.Changes | None = None) -> ResponseReturnValue:
     """Record what staff did (``changes`` of the enquiry's own fields, if any), commit, and show it again."""
     if changes:
@@ -202,10 +212,7 @@ def _done(item: Enquiry, action: str, changes: audit.Changes | None = None) -> R
 @any_staff
 def change_status(reference: str) -> ResponseReturnValue:
     """Move the enquiry along: new, in progress, answered, closed, or spam."""
-    item = _visible_enquiry(reference)
-    status_form = _status_form(item)
-    if not status_form.validate_on_submit():
-        abort(400)
+    item, status_form = _submitted(reference, _status_form)
     now = utcnow()
     values = {"status": status_form.status.data}
     if values["status"] == "answered" and item.first_answered_at is None:
@@ -219,10 +226,7 @@ def change_status(reference: str) -> ResponseReturnValue:
 @any_staff
 def assign(reference: str) -> ResponseReturnValue:
     """Give the enquiry to an officer of its agency (or to nobody)."""
-    item = _visible_enquiry(reference)
-    assign_form = _assign_form(item)
-    if not assign_form.validate_on_submit():
-        abort(400)
+    item, assign_form = _submitted(reference, _assign_form)
     assignee = db.session.get(User, int(assign_form.assignee.data)) if assign_form.assignee.data else None
     changes: audit.Changes = {}
     if item.assignee != assignee:
@@ -235,10 +239,7 @@ def assign(reference: str) -> ResponseReturnValue:
 @any_staff
 def add_note(reference: str) -> ResponseReturnValue:
     """Add an internal note."""
-    item = _visible_enquiry(reference)
-    note_form = NoteForm(prefix="note")
-    if not note_form.validate_on_submit():
-        abort(400)
+    item, note_form = _submitted(reference, lambda item: NoteForm(prefix="note"))
     db.session.add(EnquiryNote(enquiry_id=item.id, author_id=current_user.id, body=note_form.body.data.strip()))
     return _done(item, "note")
 
