@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
-from flask_babel import gettext, ngettext
+from flask_babel import get_translations, gettext, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
@@ -13,8 +13,18 @@ from wtforms.validators import Length
 
 from portal.core.i18n import language_name
 
-#: WTForms' own message for a tampered choice, listed here so that it is extracted and translated.
-NOT_A_VALID_CHOICE = _l("Not a valid choice.")
+#: WTForms' own messages, for a tampered choice and for validators used without a message of ours,
+#: listed here so that they are extracted and translated (``tests/test_form_messages.py`` keeps the list whole).
+WTFORMS_MESSAGES = (
+    _l("Not a valid choice."),
+    _l("This field is required."),
+    _l("Not a valid integer value."),
+    _l("Not a valid float value."),
+    _l("Number must be between %(min)s and %(max)s."),
+    lazy_ngettext(
+        "Field cannot be longer than %(max)d character.", "Field cannot be longer than %(max)d characters.", 0
+    ),
+)
 TOO_LONG = _l("Please use at most %(max)d characters.")
 
 
@@ -25,7 +35,9 @@ class FormTranslations:
         return gettext(string)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return ngettext(singular, plural, n)
+        # Only the translation: WTForms fills in its own placeholders (%(min)d, %(max)d) afterwards.
+        # Flask-Babel's ngettext would format with nothing but %(num)s, and fail on those.
+        return get_translations().ngettext(singular, plural, n)
 
 
 FORM_TRANSLATIONS = FormTranslations()

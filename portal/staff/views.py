@@ -40,10 +40,15 @@ def _account_key() -> str:
 
 
 def _safe_next(target: str | None) -> str | None:
-    if not target:
+    """``target`` if it is a page of the staff area on this site, else None.
+
+    Control characters would end up in the Location header (a 500, or a split
+    header); backslashes are read as slashes by browsers ("/\\evil.example").
+    """
+    if not target or "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
         return None
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/admin"):
+    if parts.scheme or parts.netloc or not (parts.path == "/admin" or parts.path.startswith("/admin/")):
         return None
     return target
 
