@@ -23,9 +23,16 @@ install: $(VENV)/.installed translations
 translations: $(VENV)/.installed
 	$(BIN)/pybabel -q compile -d translations
 
+# A random key of this checkout's own, written once; the portal refuses to start without a key.
+instance/secret_key:
+	mkdir -p instance
+	umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > $@
+
 # Mail is printed by the worker rather than sent: `make run` needs no mail server.
+# Links in that mail, and the one host name requests may use, follow HOST and PORT.
 run: export MAIL_BACKEND ?= console
-run: install
+run: export PORTAL_URL ?= http://$(HOST):$(PORT)
+run: install instance/secret_key
 	$(FLASK) db upgrade
 	$(FLASK) seed --demo --if-empty
 	$(FLASK) outbox deliver --loop --sleep 5 & worker=$$!; \

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal.core import config, i18n
+from portal.core import config, i18n, security
 from portal.core import extensions as ext
 
 
@@ -19,6 +19,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config.from_environment(app.instance_path))
     if test_config:
         app.config.update(test_config)
+
+    security.init_app(app)
 
     if app.config["PROXY_HOPS"]:
         # Behind a load balancer: take the client's address and scheme from its headers.

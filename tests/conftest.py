@@ -134,6 +134,7 @@ def make_app(url: str, **config):
         "SQLALCHEMY_DATABASE_URI": url,
         "SECRET_KEY": "test",
         "SERVER_NAME": "portal.test",
+        "PORTAL_URL": "http://portal.test",
         "RATELIMIT_ENABLED": False,
         "MAIL_BACKEND": "locmem",
         # Hashing with scrypt costs tens of milliseconds a password; tests sign in a lot.

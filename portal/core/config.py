@@ -10,11 +10,28 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _secret_key(instance_path: str) -> str | None:
+    """SECRET_KEY, else the key ``make run`` wrote to the instance folder, else none (the app will not start)."""
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    try:
+        with open(os.path.join(instance_path, "secret_key"), encoding="ascii") as f:
+            return f.read().strip() or None
+    except FileNotFoundError:
+        return None
+
+
+def _list(name: str) -> list[str] | None:
+    value = os.environ.get(name)
+    return [item.strip() for item in value.split(",") if item.strip()] if value else None
+
+
 def from_environment(instance_path: str) -> dict:
     """Return the settings as a dict for ``app.config.update``."""
     default_db = "sqlite:///" + os.path.join(instance_path, "portal.sqlite3")
     return {
-        "SECRET_KEY": os.environ.get("SECRET_KEY", "dev-only-change-me"),
+        "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", default_db),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "LANGUAGES": ["en", "ur", "ru", "ky"],
@@ -51,6 +68,8 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
-        #: base of links in e-mails, for mail sent outside a request
+        #: base of every absolute link (mail, hreflang); its host is the one requests may use
         "PORTAL_URL": os.environ.get("PORTAL_URL", "http://127.0.0.1:5000"),
+        #: host names requests may arrive under; None: the host of PORTAL_URL
+        "TRUSTED_HOSTS": _list("TRUSTED_HOSTS"),
     }

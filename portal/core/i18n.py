@@ -76,19 +76,24 @@ def language_name(lang: str) -> str:
 
 
 def language_url(lang: str, external: bool = False) -> str:
-    """This page, with its query, in another language; the home page where that is not possible."""
+    """This page, with its query, in another language; the home page where that is not possible.
+
+    ``external`` links start with PORTAL_URL, never with the Host the request named.
+    """
     rule = request.url_rule
     if request.endpoint and rule is not None and "lang" in rule.arguments and request.routing_exception is None:
         # Only the path's own arguments go through url_for; the query is copied
         # as it came, so keys like "_external" in it cannot steer url_for.
-        url = url_for(request.endpoint, _external=external, **{**(request.view_args or {}), "lang": lang})
+        endpoint, values = request.endpoint, {**(request.view_args or {}), "lang": lang}
         query = request.query_string.decode("latin-1")
-        return f"{url}?{query}" if query else url
-    return url_for("catalogue.home", lang=lang, _external=external)
+    else:
+        endpoint, values, query = "catalogue.home", {"lang": lang}, ""
+    url = portal_url(endpoint, **values) if external else url_for(endpoint, **values)
+    return f"{url}?{query}" if query else url
 
 
 def portal_url(endpoint: str, **values: Any) -> str:
-    """An absolute link to ``endpoint`` at PORTAL_URL, for mail: never the host a request happened to use."""
+    """An absolute link to ``endpoint`` at PORTAL_URL (mail, hreflang): never the host a request happened to name."""
     base = urlsplit(current_app.config["PORTAL_URL"])
     adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
     return adapter.build(endpoint, values, force_external=True)

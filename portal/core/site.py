@@ -6,10 +6,11 @@ import logging
 
 from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask.sansio.blueprints import BlueprintSetupState
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.wrappers import Response
 
 from portal.core.extensions import db
@@ -67,11 +68,15 @@ def _error_language() -> None:
         g.lang = best_language()
 
 
-def error_page(error: HTTPException) -> tuple[str, int]:
+def error_page(error: HTTPException) -> tuple[str, int] | Response:
     status = error.code or 500
     if status >= 500:
         db.session.rollback()
     _error_language()
+    if isinstance(error, SecurityError):
+        # A Host outside TRUSTED_HOSTS: no link can be built for it, so the answer is plain text.
+        text = _("The request could not be understood")
+        return Response(text + "\n", status=status, mimetype="text/plain")
     return render_template(f"errors/{status}.html", error=error), status
 
 

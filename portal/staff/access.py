@@ -76,8 +76,15 @@ def before_staff_request() -> Response | None:
     return None
 
 
+def no_store(response: Response) -> Response:
+    """Staff pages and exports hold personal data: no cache, shared or the browser's, keeps a copy."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def staff_blueprint(name: str, import_name: str, **options: Any) -> Blueprint:
-    """A blueprint of staff pages under ``/admin``, in the user's language, ending idle sessions."""
+    """A blueprint of staff pages under ``/admin``, in the user's language, ending idle sessions, never cached."""
     bp = Blueprint(name, import_name, url_prefix="/admin", **options)
     bp.before_request(before_staff_request)
+    bp.after_request(no_store)
     return bp

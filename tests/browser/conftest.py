@@ -67,6 +67,7 @@ def live_app(browser_database):
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         app.base_url = f"http://127.0.0.1:{server.server_port}"
+        app.config.update(PORTAL_URL=app.base_url, TRUSTED_HOSTS=["127.0.0.1"])
         try:
             yield app
         finally:
@@ -79,5 +80,9 @@ def page(browser, live_app):
     context = browser.new_context(base_url=live_app.base_url, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(10_000)
+    # Anything the Content-Security-Policy blocked (an inline style or script, say) fails the test.
+    blocked: list[str] = []
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
     yield page
     context.close()
+    assert not blocked, blocked

@@ -63,7 +63,7 @@ def app_config(smtp_port):
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": smtp_port,
         "MAIL_TIMEOUT": 5,
-        "PORTAL_URL": "https://portal.example.org",
+        "PORTAL_URL": "https://portal.test",
     }
 
 

@@ -57,12 +57,12 @@ def test_enquiry_about_an_opportunity_reaches_its_agency(client, runner, smtp, k
     staff_text = notification.get_body(("plain",)).get_content()
     assert reference in staff_text
     assert "Aigerim Sadykova" in staff_text and "Silk Road Capital" in staff_text
-    assert "https://portal.example.org/admin/enquiries/" + reference in staff_text
+    assert "https://portal.test/admin/enquiries/" + reference in staff_text
     assert "Казахстан" in staff_text  # NIA reads its notifications in Russian
     investor_text = acknowledgement.get_body(("plain",)).get_content()
     assert ACK_WORDS[lang] in investor_text
     assert reference in investor_text
-    assert f"https://portal.example.org/{lang}/enquiries/status" in investor_text
+    assert f"https://portal.test/{lang}/enquiries/status" in investor_text
     assert acknowledgement["Content-Language"] == lang
     html = acknowledgement.get_body(("html",)).get_content()
     assert f'<html lang="{lang}" dir="{"rtl" if lang == "ur" else "ltr"}">' in html

@@ -1,0 +1,80 @@
+"""Defaults for a site on the open internet: a real secret key, trusted hosts only, security headers on every answer."""
+
+from __future__ import annotations
+
+import sys
+from urllib.parse import urlsplit
+
+from flask import Flask, request
+from werkzeug.wrappers import Response
+
+#: the key the portal once shipped with; it is public, so it signs nothing
+KNOWN_KEYS = frozenset({"dev-only-change-me"})
+MIN_KEY_BYTES = 32
+
+#: what every page may load: its own files, nothing inline, no frames, no plugins
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+class ConfigurationError(RuntimeError):
+    """The app must not start with this configuration; the message says what to set."""
+
+
+def secret_key_problem(key: str | bytes | None) -> str | None:
+    """Why ``key`` must not sign sessions, or None when it will do."""
+    if not key:
+        return "SECRET_KEY is not set"
+    if key in KNOWN_KEYS:
+        return "SECRET_KEY is the public default"
+    if len(key.encode() if isinstance(key, str) else key) < MIN_KEY_BYTES:
+        return f"SECRET_KEY is shorter than {MIN_KEY_BYTES} bytes"
+    return None
+
+
+def _only_checking() -> bool:
+    """``flask --app portal check`` starts whatever the configuration, so as to report on it."""
+    return sys.argv[-1:] == ["check"]
+
+
+def trusted_hosts(portal_url: str) -> list[str]:
+    """The host of PORTAL_URL: the one name requests may arrive under, unless TRUSTED_HOSTS says more."""
+    host = urlsplit(portal_url).hostname
+    return [host] if host else []
+
+
+def add_headers(response: Response) -> Response:
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    problem = secret_key_problem(app.config.get("SECRET_KEY"))
+    if problem and not (app.debug or app.testing or _only_checking()):
+        raise ConfigurationError(
+            f"{problem}. Set SECRET_KEY to a random value of at least {MIN_KEY_BYTES} bytes, e.g. "
+            '`python -c "import secrets; print(secrets.token_hex(32))"`. The portal does not start without one.'
+        )
+    if app.config.get("TRUSTED_HOSTS") is None:
+        app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["PORTAL_URL"])
+    app.after_request(add_headers)
