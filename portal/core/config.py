@@ -52,6 +52,8 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "Investment Portal <portal@example.com>"),
+        #: CA certificates to verify the mail server with, instead of the system's
+        "MAIL_CA_FILE": os.environ.get("MAIL_CA_FILE") or None,
         "MAIL_TIMEOUT": int(os.environ.get("MAIL_TIMEOUT", "15")),
         "OUTBOX_MAX_ATTEMPTS": int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8")),
         "OUTBOX_RETRY_SECONDS": int(os.environ.get("OUTBOX_RETRY_SECONDS", "60")),

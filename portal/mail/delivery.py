@@ -15,6 +15,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_mailman import EmailMultiAlternatives
@@ -88,13 +89,23 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=base * 2 ** (attempts - 1)), LONGEST_WAIT)
 
 
+def message_id(message: OutboxMessage) -> str:
+    """The same Message-ID at every attempt, so that a recipient can drop a duplicate."""
+    host = urlsplit(current_app.config["PORTAL_URL"]).hostname or "portal.invalid"
+    return f"<outbox.{message.id}@{host}>"
+
+
 def _email(message: OutboxMessage, connection: Any) -> EmailMultiAlternatives:
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.text_body,
         to=[message.recipient],
         reply_to=[message.reply_to] if message.reply_to else None,
-        headers={"X-Portal-Message": str(message.id), "Content-Language": message.lang},
+        headers={
+            "Message-ID": message_id(message),
+            "X-Portal-Message": str(message.id),
+            "Content-Language": message.lang,
+        },
         connection=connection,
     )
     email.attach_alternative(message.html_body, "text/html")
@@ -125,6 +136,23 @@ def _still_ours(message: OutboxMessage) -> bool:
     return True
 
 
+def _connection() -> Any:
+    """A connection to the mail server; SMTP through the backend that verifies the server's certificate."""
+    backend = "portal.mail.smtp" if current_app.config["MAIL_BACKEND"] == "smtp" else None
+    return mail.get_connection(backend=backend, fail_silently=False)
+
+
+def _close(connection: Any) -> None:
+    with contextlib.suppress(smtplib.SMTPException, OSError):
+        connection.close()
+
+
+def _loggable(error: Exception) -> str:
+    """What a log may say about a failed attempt: the kind of error and the SMTP code, never an address."""
+    code = getattr(error, "smtp_code", None)
+    return f"{type(error).__name__}" + (f" {code}" if code else "")
+
+
 def deliver_due(now: datetime | None = None) -> Report:
     """Send every message that is due now; record failures for a later attempt."""
     report = Report()
@@ -134,7 +162,7 @@ def deliver_due(now: datetime | None = None) -> Report:
         messages = claim(now)
         if not messages:
             return report
-        connection = mail.get_connection(fail_silently=False)
+        connection = _connection()
         try:
             for message in messages:
                 if not _still_ours(message):
@@ -143,13 +171,16 @@ def deliver_due(now: datetime | None = None) -> Report:
                     _email(message, connection).send()
                 except Exception as error:
                     # OSError covers a refused or timed-out connection (the server is down).
+                    # After an error the connection may be half-open (a 421, a dropped line):
+                    # the next message starts on a fresh one rather than failing untried.
+                    _close(connection)
                     message.attempts += 1
                     message.last_error = f"{type(error).__name__}: {error}"[:2000]
                     message.claimed_until = None
                     if message.attempts >= max_attempts:
                         message.failed_at = utcnow()
                         report.failed += 1
-                        log.error("outbox message %s failed for good: %s", message.id, message.last_error)
+                        log.error("outbox message %s failed for good: %s", message.id, _loggable(error))
                     else:
                         message.next_attempt_at = utcnow() + backoff(message.attempts)
                         report.retrying += 1
@@ -157,7 +188,7 @@ def deliver_due(now: datetime | None = None) -> Report:
                             "outbox message %s not sent (attempt %s): %s",
                             message.id,
                             message.attempts,
-                            message.last_error,
+                            _loggable(error),
                         )
                 else:
                     message.attempts += 1
@@ -167,6 +198,5 @@ def deliver_due(now: datetime | None = None) -> Report:
                     report.sent += 1
                 db.session.commit()
         finally:
-            with contextlib.suppress(smtplib.SMTPException, OSError):
-                connection.close()
+            _close(connection)
         now = None
