@@ -135,6 +135,8 @@ def make_app(url: str, **config):
         "SECRET_KEY": "test",
         "SERVER_NAME": "portal.test",
         "PORTAL_URL": "http://portal.test",
+        # Most tests sign in with a password alone; tests/staff/test_two_factor.py keeps the default, "required".
+        "STAFF_TWO_FACTOR": "optional",
         "RATELIMIT_ENABLED": False,
         "MAIL_BACKEND": "locmem",
         # Hashing with scrypt costs tens of milliseconds a password; tests sign in a lot.

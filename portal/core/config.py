@@ -65,6 +65,10 @@ def from_environment(instance_path: str) -> dict:
         #: werkzeug's name of the password hash; scrypt unless a test wants speed
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         "STAFF_IDLE_MINUTES": int(os.environ.get("STAFF_IDLE_MINUTES", "30")),
+        #: "required": staff sign in with a code from an authenticator app too; "optional" for development
+        "STAFF_TWO_FACTOR": os.environ.get("STAFF_TWO_FACTOR", "required").strip().lower(),
+        #: the name authenticator apps show next to the code
+        "TWO_FACTOR_ISSUER": os.environ.get("TWO_FACTOR_ISSUER", "Investment Portal"),
         "LOGIN_ACCOUNT_LIMIT": os.environ.get("LOGIN_ACCOUNT_LIMIT", "5 per 15 minutes"),
         "LOGIN_IP_LIMIT": os.environ.get("LOGIN_IP_LIMIT", "20 per 15 minutes"),
         "SESSION_COOKIE_HTTPONLY": True,

@@ -75,6 +75,8 @@ def init_app(app: Flask) -> None:
             f"{problem}. Set SECRET_KEY to a random value of at least {MIN_KEY_BYTES} bytes, e.g. "
             '`python -c "import secrets; print(secrets.token_hex(32))"`. The portal does not start without one.'
         )
+    if app.config["STAFF_TWO_FACTOR"] not in ("required", "optional"):
+        raise ConfigurationError("STAFF_TWO_FACTOR must be 'required' or 'optional'.")
     if app.config.get("TRUSTED_HOSTS") is None:
         app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["PORTAL_URL"])
     app.after_request(add_headers)

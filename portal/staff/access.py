@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from portal.core.extensions import db, login_manager
@@ -23,9 +23,21 @@ from portal.staff.models import ROLES, User
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
+    """The signed-in user, if the session is still one of theirs: its version is the user's current one."""
     if not user_id.isdigit():
         return None
-    return db.session.get(User, int(user_id))
+    user = db.session.get(User, int(user_id))
+    if user is None or session.get("version") != user.session_version:
+        return None
+    return user
+
+
+def start_session(user: User) -> None:
+    """Sign ``user`` in on a new session: nothing of the session before (its CSRF token, say) carries over."""
+    session.clear()
+    login_user(user)
+    session["version"] = user.session_version
+    mark_active()
 
 
 def visible_to(agency_column: Any, user: Any = current_user) -> list[Any]:

@@ -8,8 +8,7 @@ from sqlalchemy import select
 
 from portal.agencies.models import Agency
 from portal.core.extensions import db
-from portal.staff import audit
-from portal.staff.forms import MIN_PASSWORD
+from portal.staff import audit, passwords
 from portal.staff.models import ROLES, User
 
 
@@ -39,8 +38,9 @@ def create_user(
         agency = db.session.scalar(select(Agency).where(Agency.code == agency_code.upper()))
         if agency is None:
             raise UserError(f"no agency {agency_code}")
-    if len(password) < MIN_PASSWORD:
-        raise UserError(f"the password needs at least {MIN_PASSWORD} characters")
+    weak = passwords.weakness(password, (email, name))
+    if weak:
+        raise UserError(" ".join(weak))
     if db.session.scalar(select(User).where(User.email == email)):
         raise UserError(f"{email} already has an account")
     user = User(email=email, name=name, role=role, agency=agency, preferred_language=preferred_language)
@@ -58,8 +58,15 @@ def create_user(
     return user
 
 
+def end_sessions(user: User) -> None:
+    """End every session of ``user``, on every device: each session carries the version it started with."""
+    user.session_version += 1
+
+
 def set_active(user: User, active: bool) -> None:
-    """Let an account sign in again, or stop it from signing in; recorded when it changes."""
+    """Let an account sign in again, or stop it from signing in (ending its sessions); recorded when it changes."""
     changes = audit.changed(user, active=active)
     if changes:
         audit.record("user.edit", "user", user.email, agency_id=user.agency_id, changes=changes)
+    if not active:
+        end_sessions(user)

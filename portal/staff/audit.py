@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from flask import has_request_context, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -23,6 +24,10 @@ ACTIONS = Vocabulary(
         "user.create": _l("Account created"),
         "user.edit": _l("Account changed"),
         "user.password": _l("Password changed"),
+        "user.two_factor": _l("Two-step sign-in set up"),
+        "user.two_factor_reset": _l("Two-step sign-in reset"),
+        "user.recovery_codes": _l("New recovery codes made"),
+        "logout.everywhere": _l("Signed out everywhere"),
         "enquiry.status": _l("Status changed"),
         "enquiry.assign": _l("Assigned"),
         "enquiry.note": _l("Note added"),
@@ -56,6 +61,7 @@ FIELDS = Vocabulary(
     last_verified_at=_l("Last verified"),
     reply_days=_l("Reply within (working days)"),
     enquiry_email=_l("Addresses that receive enquiries (comma-separated)"),
+    method=_l("How"),
 )
 
 #: {field: (before, after)}
@@ -92,6 +98,7 @@ def record(
         object_type=object_type,
         object_key=object_key,
         changes={k: [_plain(before), _plain(after)] for k, (before, after) in (changes or {}).items()},
+        ip=request.remote_addr if has_request_context() else None,
     )
     db.session.add(entry)
     return entry

@@ -5,16 +5,36 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms import BooleanField, EmailField, Field, Form, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
-from portal.core.forms import LocalizedForm, language_choices
+from portal.core.forms import LocalizedForm, at_most, language_choices
+from portal.staff import passwords
 
-MIN_PASSWORD = 10
-NEW_PASSWORD = [
-    DataRequired(_l("Please enter a new password.")),
-    Length(min=MIN_PASSWORD, max=200, message=_l("Please use at least %(min)d characters.")),
-]
+
+class StrongPassword:
+    """A new password long and hard enough to guess (``passwords.weakness``), with the reasons when it is not.
+
+    ``personal`` names the form's fields (or a function giving words) an attacker would try: e-mail, name.
+    """
+
+    def __init__(self, *personal: str) -> None:
+        self.personal = personal
+
+    def __call__(self, form: Form, field: Field) -> None:
+        words = [str(form[name].data or "") for name in self.personal if name in form]
+        words += getattr(form, "personal_words", [])
+        reasons = passwords.weakness(field.data or "", words)
+        if reasons:
+            raise ValidationError(" ".join(reasons))
+
+
+def new_password(*personal: str) -> list:
+    return [
+        DataRequired(_l("Please enter a new password.")),
+        at_most(passwords.MAX_LENGTH),
+        StrongPassword(*personal),
+    ]
 
 
 class LoginForm(LocalizedForm):
@@ -37,7 +57,7 @@ class AccountForm(LocalizedForm):
 
 class PasswordForm(LocalizedForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired(_l("Please enter your password."))])
-    new = PasswordField(_l("New password"), validators=NEW_PASSWORD)
+    new = PasswordField(_l("New password"), validators=new_password())
     confirm = PasswordField(
         _l("New password again"), validators=[EqualTo("new", message=_l("The two passwords are not the same."))]
     )
@@ -55,8 +75,28 @@ class UserForm(LocalizedForm):
     name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
     role = SelectField(_l("Role"))
     agency = SelectField(_l("Agency"))
-    password = PasswordField(_l("Password"), validators=NEW_PASSWORD)
+    password = PasswordField(_l("Password"), validators=new_password("email", "name"))
 
 
 class ActiveForm(LocalizedForm):
     active = BooleanField(_l("Active"))
+
+
+class CodeForm(LocalizedForm):
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(_l("Please enter the code.")), at_most(20)],
+        description=_l("The six digits your authenticator app shows now, or one of your recovery codes."),
+    )
+
+
+class EnrolForm(LocalizedForm):
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(_l("Please enter the code.")), at_most(20)],
+        description=_l("The six digits your authenticator app shows after you added the portal to it."),
+    )
+
+
+class ConfirmForm(LocalizedForm):
+    """A button that only needs the CSRF token: signing out everywhere, resetting a second factor."""

@@ -34,12 +34,26 @@ class User(UserMixin, Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    #: stored in each session at sign-in; raising it ends every session of the user
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    #: the shared secret of the authenticator app (base32); none until enrolled
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    #: the last time step whose code was accepted: a code is good once
+    totp_last_step: Mapped[int | None]
+    two_factor_since: Mapped[datetime | None]
 
     agency: Mapped[Agency | None] = relationship()
+    recovery_codes: Mapped[list[RecoveryCode]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.two_factor_since is not None
 
     @property
     def is_admin(self) -> bool:
@@ -64,8 +78,20 @@ class User(UserMixin, Model):
         return self.is_admin or (agency_id is not None and agency_id == self.agency_id)
 
 
+class RecoveryCode(Model):
+    """A single-use code that stands in for the authenticator app; only its hash is kept."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    #: SHA-256 of the normalised code (upper case, no separators); the codes are random, so no salt is needed
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(back_populates="recovery_codes")
+
+
 class AuditEntry(Model):
-    """Who did what, when: every create, edit, state change, assignment, login and user change."""
+    """Who did what, when, from where: every change, sign-in and user change, and every read of personal data."""
 
     __table_args__ = (Index("ix_audit_entry_agency_at", "agency_id", "at"),)
 
@@ -82,5 +108,7 @@ class AuditEntry(Model):
     object_key: Mapped[str] = mapped_column(String(254), default="")
     #: {"field": [before, after], ...}
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: the client's address, as the app sees it (PROXY_HOPS decides whose header to believe)
+    ip: Mapped[str | None] = mapped_column(String(45))
 
     user: Mapped[User | None] = relationship()

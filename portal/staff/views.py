@@ -2,26 +2,35 @@
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask.sansio.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash
-from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from portal.agencies.models import all_agencies
-from portal.core.extensions import db, limiter
+from portal.core.extensions import db
 from portal.core.pagination import page_number, paginate
 from portal.core.time import utcnow
-from portal.staff import accounts, audit
-from portal.staff.access import any_staff, mark_active, roles_required, staff_blueprint, visible_to
-from portal.staff.forms import AccountForm, ActiveForm, LoginForm, PasswordForm, UserForm
+from portal.staff import accounts, audit, throttle, two_factor
+from portal.staff.access import any_staff, roles_required, staff_blueprint, start_session, visible_to
+from portal.staff.forms import (
+    AccountForm,
+    ActiveForm,
+    CodeForm,
+    ConfirmForm,
+    EnrolForm,
+    LoginForm,
+    PasswordForm,
+    UserForm,
+)
 from portal.staff.models import ROLES, AuditEntry, User
 
 bp = staff_blueprint("staff", __name__, template_folder="templates")
@@ -29,14 +38,8 @@ bp = staff_blueprint("staff", __name__, template_folder="templates")
 # Compared against when the e-mail is unknown, so that a wrong e-mail takes as long as a wrong password.
 _DUMMY_HASH = "scrypt:32768:8:1$0123456789abcdef$" + "0" * 128
 AUDIT_PAGE_SIZE = 100
-
-
-def _failed(response: Response) -> bool:
-    return response.status_code != 303
-
-
-def _account_key() -> str:
-    return "login:" + (request.form.get("email") or "").strip().lower()[:254]
+#: how long the second step of signing in may take after the password
+PENDING_SECONDS = 10 * 60
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -53,32 +56,30 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
+def _too_many() -> ResponseReturnValue:
+    return render_template("errors/429.html"), 429
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_IP_LIMIT"], methods=["POST"], deduct_when=_failed)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_ACCOUNT_LIMIT"], key_func=_account_key, methods=["POST"], deduct_when=_failed
-)
 def login() -> ResponseReturnValue:
-    """Sign in to the staff area."""
+    """Sign in to the staff area: the password, then (``_second_step``) the code."""
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
+        attempt = throttle.attempt("login", email)
+        if not attempt.allowed:
+            return _too_many()
         user = db.session.scalar(select(User).where(User.email == email))
         # A password is always checked, so that neither unknown nor inactive accounts answer faster.
         right = (
             user.check_password(form.password.data) if user else check_password_hash(_DUMMY_HASH, form.password.data)
         )
         if user is not None and user.active and right:
-            session.clear()
-            login_user(user)
-            mark_active()
-            user.last_login_at = utcnow()
-            audit.record("login", "user", user.email, agency_id=user.agency_id, user=user)
-            db.session.commit()
-            return redirect(_safe_next(request.args.get("next")) or url_for("dashboard.index"), code=303)
+            attempt.refund()
+            return _second_step(user, _safe_next(request.args.get("next")))
         audit.record("login.failed", "user", email[:254], agency_id=user.agency_id if user else None, user=None)
         db.session.commit()
         form.form_errors.append(_("The e-mail address or the password is not right."))
@@ -88,11 +89,112 @@ def login() -> ResponseReturnValue:
     return render_template("staff/login.html", form=form), status
 
 
+def _second_step(user: User, target: str | None) -> ResponseReturnValue:
+    """The password was right: ask for the code, or for enrolment, or (second factor optional) sign in."""
+    if not (user.has_two_factor or two_factor.required()):
+        return _signed_in(user, target, "password")
+    session.clear()
+    session["pending"] = {"user": user.id, "version": user.session_version, "next": target, "at": time.time()}
+    return redirect(url_for(".code" if user.has_two_factor else ".enrol"), code=303)
+
+
+def _pending_user() -> User | None:
+    """The user who gave the right password in this session a moment ago and still owes the second factor."""
+    pending = session.get("pending")
+    if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        return None
+    user = db.session.get(User, pending.get("user") or 0)
+    if user is None or not user.active or user.session_version != pending.get("version"):
+        return None
+    return user
+
+
+def _signed_in(user: User, target: str | None, method: str) -> ResponseReturnValue:
+    start_session(user)
+    user.last_login_at = utcnow()
+    audit.record("login", "user", user.email, agency_id=user.agency_id, user=user, changes={"method": (None, method)})
+    db.session.commit()
+    return redirect(target or url_for("dashboard.index"), code=303)
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+def code() -> ResponseReturnValue:
+    """The second step of signing in: a code from the authenticator app, or a recovery code."""
+    user = _pending_user()
+    if user is None or not user.has_two_factor:
+        return redirect(url_for(".login"))
+    form = CodeForm()
+    status = 200
+    if form.validate_on_submit():
+        attempt = throttle.attempt("code", str(user.id))
+        if not attempt.allowed:
+            return _too_many()
+        method = two_factor.verify(user, form.code.data)
+        if method is not None:
+            attempt.refund()
+            if method == "recovery":
+                flash(
+                    _(
+                        "You signed in with a recovery code; %(num)s are left. Make new ones on your account page.",
+                        num=two_factor.unused_recovery_codes(user),
+                    )
+                )
+            return _signed_in(user, session["pending"].get("next"), method)
+        audit.record("login.failed", "user", user.email, agency_id=user.agency_id, user=None)
+        db.session.commit()
+        form.code.errors = [_("This code is not right, or it has been used already.")]
+        status = 400
+    elif request.method == "POST":
+        status = 400
+    return render_template("staff/code.html", form=form), status
+
+
+@bp.route("/two-factor", methods=["GET", "POST"])
+def enrol() -> ResponseReturnValue:
+    """Set up the authenticator app: on the first sign-in (required), or from the account page."""
+    user = current_user if current_user.is_authenticated else _pending_user()
+    if user is None:
+        return redirect(url_for(".login"))
+    if user.has_two_factor:
+        return redirect(url_for(".account" if current_user.is_authenticated else ".code"))
+    secret = session.get("enrol_secret")
+    if not isinstance(secret, str) or request.method == "GET":
+        secret = session["enrol_secret"] = two_factor.new_secret()
+    form = EnrolForm()
+    status = 200
+    if form.validate_on_submit():
+        attempt = throttle.attempt("code", str(user.id))
+        if not attempt.allowed:
+            return _too_many()
+        step = two_factor.accepted_step(secret, form.code.data, None)
+        if step is not None:
+            attempt.refund()
+            codes = two_factor.enable(user, secret, step)
+            session.pop("enrol_secret", None)
+            audit.record("user.two_factor", "user", user.email, agency_id=user.agency_id, user=user)
+            if current_user.is_authenticated:
+                db.session.commit()
+                target = None
+            else:
+                target = session["pending"].get("next")
+                _signed_in(user, target, "totp")
+            return render_template(
+                "staff/recovery_codes.html", codes=codes, target=target or url_for("dashboard.index")
+            )
+        form.code.errors = [_("This code is not right. Check the time on your phone and try the newest code.")]
+        status = 400
+    elif request.method == "POST":
+        status = 400
+    qr = two_factor.qr_code(secret, user.email, _("QR code to scan with your authenticator app"))
+    return render_template("staff/enrol.html", form=form, qr=qr, secret=secret), status
+
+
 @bp.post("/logout")
 @login_required
 def logout() -> ResponseReturnValue:
-    """Sign out."""
+    """Sign out, here and on every other device."""
     audit.record("logout", "user", current_user.email, agency_id=current_user.agency_id)
+    accounts.end_sessions(current_user)
     db.session.commit()
     logout_user()
     session.clear()
@@ -102,9 +204,10 @@ def logout() -> ResponseReturnValue:
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account() -> ResponseReturnValue:
-    """The user's own name, language and password."""
+    """The user's own name, language and password; their second factor; signing out everywhere."""
     form = AccountForm(obj=current_user, prefix="account")
     password_form = PasswordForm(prefix="password")
+    password_form.personal_words = [current_user.email, current_user.name]
     status = 200
     if request.method == "POST" and "account-preferred_language" in request.form:
         if form.validate_on_submit():
@@ -120,13 +223,52 @@ def account() -> ResponseReturnValue:
         if password_form.validate_on_submit():
             if current_user.check_password(password_form.current.data):
                 current_user.set_password(password_form.new.data)
+                # Every other session ends; this one goes on with a new cookie.
+                accounts.end_sessions(current_user)
                 audit.record("user.password", "user", current_user.email, agency_id=current_user.agency_id)
                 db.session.commit()
-                flash(_("Your password has been changed."))
+                start_session(current_user._get_current_object())
+                flash(_("Your password has been changed. You are signed out everywhere else."))
                 return redirect(url_for(".account"), code=303)
             password_form.current.errors = [_("This is not your current password.")]
         status = 400
-    return render_template("staff/account.html", form=form, password_form=password_form), status
+    return (
+        render_template(
+            "staff/account.html",
+            form=form,
+            password_form=password_form,
+            confirm=ConfirmForm(),
+            codes_left=two_factor.unused_recovery_codes(current_user),
+        ),
+        status,
+    )
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere() -> ResponseReturnValue:
+    """End every session of the user, this one too: for a lost laptop or a shared computer."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    audit.record("logout.everywhere", "user", current_user.email, agency_id=current_user.agency_id)
+    accounts.end_sessions(current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You have been signed out on every device."))
+    return redirect(url_for(".login"), code=303)
+
+
+@bp.post("/account/recovery-codes")
+@login_required
+def new_recovery_codes() -> ResponseReturnValue:
+    """Ten new recovery codes, shown once; the old ones stop working."""
+    if not ConfirmForm().validate_on_submit() or not current_user.has_two_factor:
+        abort(400)
+    codes = two_factor.new_recovery_codes(current_user)
+    audit.record("user.recovery_codes", "user", current_user.email, agency_id=current_user.agency_id)
+    db.session.commit()
+    return render_template("staff/recovery_codes.html", codes=codes, target=url_for(".account"))
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -174,6 +316,23 @@ def set_active(user_id: int) -> ResponseReturnValue:
         abort(400)
     accounts.set_active(user, bool(form.active.data))
     db.session.commit()
+    return redirect(url_for(".users"), code=303)
+
+
+@bp.post("/users/<int:user_id>/two-factor/reset")
+@roles_required("admin")
+def reset_two_factor(user_id: int) -> ResponseReturnValue:
+    """Forget a user's second factor (a lost phone): they set it up again at their next sign-in."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit() or user.id == current_user.id:
+        abort(400)
+    two_factor.reset(user)
+    accounts.end_sessions(user)
+    audit.record("user.two_factor_reset", "user", user.email, agency_id=user.agency_id)
+    db.session.commit()
+    flash(_("The second factor of %(email)s has been reset.", email=user.email))
     return redirect(url_for(".users"), code=303)
 
 

@@ -20,8 +20,8 @@ ACCOUNTS = {
 }
 
 
-@pytest.fixture
-def staff(app):
+def create_staff(app) -> dict:
+    """The agencies and one account of each kind in ACCOUNTS, all with PASSWORD."""
     with database(app):
         make_agency("BOI", "PK")
         make_agency("NIA", "KG")
@@ -29,6 +29,11 @@ def staff(app):
             key: create_user(f"{key}@example.org", role, agency, PASSWORD, name=key.replace("_", " ").title())
             for key, (role, agency) in ACCOUNTS.items()
         }
+
+
+@pytest.fixture
+def staff(app):
+    return create_staff(app)
 
 
 def csrf_from(page: str) -> str:

@@ -80,6 +80,9 @@ ROUTES = [
     ("GET", "/admin/users", ADMIN_ONLY),
     ("POST", "/admin/users/{user}/active", {**ADMIN_ONLY, "admin": 303}),
     ("GET", "/admin/account", EVERYONE_STAFF),
+    ("POST", "/admin/users/{user}/two-factor/reset", {**ADMIN_ONLY, "admin": 303}),
+    # Nobody here has a second factor yet, so there are no recovery codes to renew.
+    ("POST", "/admin/account/recovery-codes", {"anonymous": "login", **dict.fromkeys(ACCOUNTS, 400)}),
     ("POST", "/admin/logout", {"anonymous": "login", **dict.fromkeys(ACCOUNTS, 303)}),
 ]
 

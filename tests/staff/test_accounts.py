@@ -91,6 +91,11 @@ def test_every_staff_post_needs_a_csrf_token(app, staff, signed_in):
         "/admin/account",
         "/admin/users",
         f"/admin/users/{staff['officer_nia'].id}/active",
+        f"/admin/users/{staff['officer_nia'].id}/two-factor/reset",
+        "/admin/account/recovery-codes",
+        "/admin/account/sign-out-everywhere",
+        "/admin/login/code",
+        "/admin/two-factor",
         f"/admin/enquiries/{reference}/status",
         f"/admin/enquiries/{reference}/notes",
         f"/admin/enquiries/{reference}/assign",
@@ -194,7 +199,8 @@ def test_users_commands(app, runner):
             ],
             "already",
         ),
-        (["--email", "y@example.org", "--role", "admin", "--password", "short"], "10 characters"),
+        (["--email", "y@example.org", "--role", "admin", "--password", "short"], "at least 12 characters"),
+        (["--email", "y@example.org", "--role", "admin", "--password", "password1234"], "too easy to guess"),
     ]:
         result = runner.invoke(args=["users", "create", *args])
         assert result.exit_code != 0 and message in result.output, (args, result.output)

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
+import threading
 
-from tests.staff.accounts import PASSWORD, csrf_from
+import pytest
+from sqlalchemy import func, select
+
+from portal.core.extensions import db
+from portal.staff.accounts import create_user
+from portal.staff.models import AuditEntry, User
+from tests.conftest import database, temporary_app
+from tests.factories import make_agency
+from tests.staff.accounts import PASSWORD, csrf_from, sign_in
 
 
 def sign_in_to(client, target: str, email: str = "officer_boi@example.org"):
@@ -39,3 +47,175 @@ def test_a_safe_next_target_is_followed(app, staff):
     response = sign_in_to(app.test_client(), "/admin/enquiries?status=new")
     assert response.status_code == 303
     assert response.headers["Location"] == "/admin/enquiries?status=new"
+
+
+# Finding 3: sessions survive sign-out.
+
+
+def copied_session(app, key: str):
+    """A signed-in client, and a second client carrying a copy of its session cookie (a stolen cookie)."""
+    client = app.test_client()
+    assert sign_in(client, key).status_code == 303
+    thief = app.test_client()
+    cookie = client.get_cookie("session", domain="portal.test")
+    thief.set_cookie("session", cookie.value, domain=cookie.domain)
+    assert thief.get("/admin/enquiries").status_code == 200
+    return client, thief
+
+
+def test_a_copied_cookie_stops_working_after_sign_out(app, staff):
+    client, thief = copied_session(app, "officer_boi")
+    token = csrf_from(client.get("/admin/account").get_data(as_text=True))
+    assert client.post("/admin/logout", data={"csrf_token": token}).status_code == 303
+    assert thief.get("/admin/enquiries").status_code == 302
+
+
+def test_a_copied_cookie_stops_working_after_a_password_change_but_the_user_stays_in(app, staff):
+    client, thief = copied_session(app, "curator_boi")
+    token = csrf_from(client.get("/admin/account").get_data(as_text=True))
+    response = client.post(
+        "/admin/account",
+        data={
+            "password-csrf_token": token,
+            "password-current": PASSWORD,
+            "password-new": "a brand new secret",
+            "password-confirm": "a brand new secret",
+        },
+    )
+    assert response.status_code == 303
+    assert thief.get("/admin/enquiries").status_code == 302
+    assert client.get("/admin/enquiries").status_code == 200
+
+
+def test_a_copied_cookie_stops_working_after_deactivation(app, staff, signed_in):
+    _, thief = copied_session(app, "officer_nia")
+    admin = signed_in("admin")
+    token = csrf_from(admin.get("/admin/users").get_data(as_text=True))
+    assert admin.post(f"/admin/users/{staff['officer_nia'].id}/active", data={"csrf_token": token}).status_code == 303
+    assert thief.get("/admin/enquiries").status_code == 302
+
+
+def test_a_copied_cookie_stops_working_after_the_users_commands_deactivate(app, staff, runner):
+    _, thief = copied_session(app, "officer_nia")
+    assert runner.invoke(args=["users", "deactivate", "officer_nia@example.org"]).exit_code == 0
+    assert thief.get("/admin/enquiries").status_code == 302
+
+
+def test_sign_out_everywhere_ends_every_session(app, staff):
+    client, thief = copied_session(app, "officer_boi")
+    laptop = app.test_client()
+    assert sign_in(laptop, "officer_boi").status_code == 303
+    page = client.get("/admin/account").get_data(as_text=True)
+    assert "Sign out everywhere" in page
+    response = client.post("/admin/account/sign-out-everywhere", data={"csrf_token": csrf_from(page)})
+    assert response.status_code == 303 and response.headers["Location"] == "/admin/login"
+    assert "signed out on every device" in client.get("/admin/login").get_data(as_text=True)
+    for browser in (client, thief, laptop):
+        assert browser.get("/admin/enquiries").status_code == 302
+    with database(app):
+        assert db.session.scalar(select(AuditEntry.action).order_by(AuditEntry.id.desc())) == "logout.everywhere"
+
+
+def test_signing_in_starts_a_new_session(app, staff):
+    client = app.test_client()
+    client.get("/admin/login")
+    before = client.get_cookie("session", domain="portal.test").value
+    token_before = csrf_from(client.get("/admin/login").get_data(as_text=True))
+    assert sign_in(client, "officer_boi").status_code == 303
+    assert client.get_cookie("session", domain="portal.test").value != before
+    assert csrf_from(client.get("/admin/account").get_data(as_text=True)) != token_before
+
+
+# Finding 4: the sign-in throttle could be raced.
+
+
+def test_parallel_guesses_are_counted_before_they_are_checked(database_url):
+    """Fifteen wrong passwords at once against a limit of five: five are checked, ten are refused unchecked."""
+    with temporary_app(
+        database_url,
+        RATELIMIT_ENABLED=True,
+        LOGIN_ACCOUNT_LIMIT="5 per 15 minutes",
+        LOGIN_IP_LIMIT="100 per 15 minutes",
+        PASSWORD_HASH_METHOD="scrypt",  # slow on purpose: the race needs time to happen in
+    ) as app:
+        with database(app):
+            make_agency("BOI", "PK")
+            create_user("officer_boi@example.org", "officer", "BOI", PASSWORD)
+        forms = []
+        for _ in range(15):
+            client = app.test_client()
+            forms.append((client, csrf_from(client.get("/admin/login").get_data(as_text=True))))
+        start = threading.Barrier(15)
+        codes: list[int] = []
+
+        def guess(client, token):
+            start.wait()
+            data = {"email": "officer_boi@example.org", "password": "wrong guess", "csrf_token": token}
+            codes.append(client.post("/admin/login", data=data).status_code)
+
+        threads = [threading.Thread(target=guess, args=form) for form in forms]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        with database(app):
+            checked = db.session.scalar(select(func.count()).where(AuditEntry.action == "login.failed"))
+        # A right password now waits too, and a success gives its attempt back.
+        right = sign_in(app.test_client(), "officer_boi").status_code
+    assert sorted(codes) == [400] * 5 + [429] * 10
+    assert checked == 5
+    assert right == 429
+
+
+def test_a_successful_sign_in_does_not_count_against_the_limit(database_url):
+    with temporary_app(database_url, RATELIMIT_ENABLED=True, LOGIN_ACCOUNT_LIMIT="2 per 15 minutes") as app:
+        with database(app):
+            make_agency("BOI", "PK")
+            create_user("officer_boi@example.org", "officer", "BOI", PASSWORD)
+        codes = [sign_in(app.test_client(), "officer_boi").status_code for _ in range(4)]
+        codes += [sign_in(app.test_client(), "officer_boi", "wrong one").status_code for _ in range(3)]
+    assert codes == [303] * 4 + [400, 400, 429]
+
+
+# Finding 13: weak passwords were accepted.
+
+
+@pytest.mark.parametrize(
+    "password, reason",
+    [
+        ("1234567890", "at least 12 characters"),
+        ("123456789012", "sequence"),
+        ("password1234", "common password"),
+        ("asdfghjkl;123", "next to each other"),
+        ("aaaaaaaaaaaaaa", "repeats"),
+        ("investmentportal", "common password, word or name"),
+        ("curator_boi1", "too easy to guess"),
+    ],
+)
+def test_weak_new_passwords_are_refused_with_a_reason(app, staff, signed_in, password, reason):
+    client = signed_in("curator_boi")
+    token = csrf_from(client.get("/admin/account").get_data(as_text=True))
+    data = {"password-csrf_token": token, "password-current": PASSWORD}
+    response = client.post("/admin/account", data={**data, "password-new": password, "password-confirm": password})
+    assert response.status_code == 400
+    assert reason in response.get_data(as_text=True)
+    assert sign_in(app.test_client(), "curator_boi", password).status_code == 400
+
+
+def test_the_reason_is_given_in_the_users_language(app, staff, signed_in):
+    with database(app):
+        db.session.get(User, staff["admin"].id).preferred_language = "ru"
+    client = signed_in("admin")
+    token = csrf_from(client.get("/admin/users").get_data(as_text=True))
+    response = client.post(
+        "/admin/users",
+        data={
+            "csrf_token": token,
+            "email": "new@example.org",
+            "role": "admin",
+            "agency": "",
+            "password": "password1234",
+        },
+    )
+    assert response.status_code == 400
+    assert "Этот пароль слишком легко угадать." in response.get_data(as_text=True)

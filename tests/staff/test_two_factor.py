@@ -1,0 +1,163 @@
+"""Two-step sign-in for staff (STAFF_TWO_FACTOR=required, the default): enrolment, codes, recovery codes, reset."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pyotp
+import pytest
+from sqlalchemy import select
+
+from portal.core.extensions import db
+from portal.staff import two_factor
+from portal.staff.models import AuditEntry, User
+from tests.conftest import database, temporary_app
+from tests.staff.accounts import ACCOUNTS, create_staff, csrf_from, sign_in
+
+
+@pytest.fixture
+def app(database_url):
+    with temporary_app(database_url, STAFF_TWO_FACTOR="required") as app:
+        yield app
+
+
+def enrol(client, page: str | None = None) -> tuple[str, list[str]]:
+    """Scan the QR code (read the key beside it), type the current code; returns the secret and recovery codes."""
+    page = page or client.get("/admin/two-factor").get_data(as_text=True)
+    secret = re.search(r'<code class="secret" dir="ltr">([A-Z2-7]+)</code>', page).group(1)
+    response = client.post("/admin/two-factor", data={"csrf_token": csrf_from(page), "code": pyotp.TOTP(secret).now()})
+    assert response.status_code == 200, response.get_data(as_text=True)[:3000]
+    codes = re.findall(r"<li><code>([A-Z2-9]{5}-[A-Z2-9]{5})</code></li>", response.get_data(as_text=True))
+    return secret, codes
+
+
+def send_code(client, code: str):
+    page = client.get("/admin/login/code").get_data(as_text=True)
+    return client.post("/admin/login/code", data={"csrf_token": csrf_from(page), "code": code})
+
+
+def test_first_sign_in_enrols_then_signs_in(app, staff):
+    client = app.test_client()
+    response = sign_in(client, "officer_boi")
+    assert response.status_code == 303 and response.headers["Location"] == "/admin/two-factor"
+    assert client.get("/admin/").status_code == 302  # the password alone is not enough
+    page = client.get("/admin/two-factor").get_data(as_text=True)
+    assert '<svg role="img"' in page and "<title>" in page  # the QR code, drawn on the server
+    assert "<script" not in page
+    secret, codes = enrol(client, page)
+    assert len(codes) == 10 and len(set(codes)) == 10
+    assert client.get("/admin/").status_code == 200
+    with database(app):
+        user = db.session.scalar(select(User).where(User.email == "officer_boi@example.org"))
+        assert user.totp_secret == secret and user.has_two_factor
+        stored = [code.code_hash for code in user.recovery_codes]
+        actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert all(code.replace("-", "") not in " ".join(stored) for code in codes)  # only hashes are kept
+    assert actions[-2:] == ["user.two_factor", "login"]
+
+
+def test_a_wrong_code_at_enrolment_turns_nothing_on(app, staff):
+    client = app.test_client()
+    sign_in(client, "officer_boi")
+    page = client.get("/admin/two-factor").get_data(as_text=True)
+    response = client.post("/admin/two-factor", data={"csrf_token": csrf_from(page), "code": "000000"})
+    assert response.status_code == 400
+    assert "This code is not right" in response.get_data(as_text=True)
+    with database(app):
+        assert db.session.scalar(select(User.two_factor_since).where(User.email == "officer_boi@example.org")) is None
+
+
+@pytest.fixture
+def enrolled(app, staff):
+    """Every account has set up its authenticator app; gives {key: secret}."""
+    secrets = {}
+    for key in ACCOUNTS:
+        client = app.test_client()
+        sign_in(client, key)
+        secrets[key], _ = enrol(client)
+    # Codes are good once: wait for the next time step before the tests sign in again.
+    with database(app):
+        db.session.execute(User.__table__.update().values(totp_last_step=User.totp_last_step - 2))
+    return secrets
+
+
+def test_sign_in_asks_for_the_code_and_refuses_a_reused_one(app, enrolled):
+    client = app.test_client()
+    response = sign_in(client, "curator_nia")
+    assert response.headers["Location"] == "/admin/login/code"
+    code = pyotp.TOTP(enrolled["curator_nia"]).now()
+    assert send_code(client, "123456").status_code == 400
+    assert send_code(client, code).status_code == 303
+    assert client.get("/admin/").status_code == 200
+    # The same code, seen over a shoulder, does not sign in a second time.
+    other = app.test_client()
+    sign_in(other, "curator_nia")
+    refused = send_code(other, code)
+    assert refused.status_code == 400
+    assert "it has been used already" in refused.get_data(as_text=True)
+
+
+def test_a_recovery_code_signs_in_once(app, staff):
+    client = app.test_client()
+    sign_in(client, "admin")
+    _, codes = enrol(client)
+    for attempt, expected in ((codes[3], 303), (codes[3], 400), (codes[4].lower().replace("-", " "), 303)):
+        browser = app.test_client()
+        sign_in(browser, "admin")
+        assert send_code(browser, attempt).status_code == expected
+    page = browser.get("/admin/account").get_data(as_text=True)
+    assert "8 recovery codes left" in page
+
+
+def test_the_code_step_cannot_be_skipped_or_reached_without_the_password(app, enrolled):
+    client = app.test_client()
+    assert client.get("/admin/login/code").status_code == 302
+    assert client.get("/admin/two-factor").status_code == 302
+    token = csrf_from(client.get("/admin/login").get_data(as_text=True))
+    response = client.post("/admin/login/code", data={"csrf_token": token, "code": pyotp.TOTP(enrolled["admin"]).now()})
+    assert response.status_code == 302 and response.headers["Location"] == "/admin/login"
+    assert client.get("/admin/").status_code == 302
+
+
+def test_guessing_codes_is_throttled(database_url):
+    with temporary_app(database_url, STAFF_TWO_FACTOR="required", RATELIMIT_ENABLED=True) as app:
+        create_staff(app)
+        client = app.test_client()
+        sign_in(client, "officer_boi")
+        enrol(client)
+        browser = app.test_client()
+        sign_in(browser, "officer_boi")
+        codes = [send_code(browser, f"{n:06d}").status_code for n in range(6)]
+    assert codes == [400] * 5 + [429]
+
+
+def test_an_administrator_resets_a_lost_second_factor(app, enrolled, signed_in):
+    admin = app.test_client()
+    sign_in(admin, "admin")
+    assert send_code(admin, pyotp.TOTP(enrolled["admin"]).now()).status_code == 303
+    page = admin.get("/admin/users").get_data(as_text=True)
+    with database(app):
+        officer = db.session.scalar(select(User).where(User.email == "officer_boi@example.org"))
+    response = admin.post(f"/admin/users/{officer.id}/two-factor/reset", data={"csrf_token": csrf_from(page)})
+    assert response.status_code == 303
+    with database(app):
+        officer = db.session.get(User, officer.id)
+        assert officer.totp_secret is None and officer.recovery_codes == []
+        entry = db.session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()))
+        assert (entry.action, entry.object_key) == ("user.two_factor_reset", "officer_boi@example.org")
+    # The officer enrols again at the next sign-in.
+    client = app.test_client()
+    assert sign_in(client, "officer_boi").headers["Location"] == "/admin/two-factor"
+
+
+def test_codes_are_good_once_and_within_one_step_of_now():
+    secret = two_factor.new_secret()
+    totp = pyotp.TOTP(secret)
+    now = time.time()
+    step = int(now // 30)
+    assert two_factor.accepted_step(secret, totp.at(now), None, now) == step
+    assert two_factor.accepted_step(secret, totp.at(now - 30), None, now) == step - 1
+    assert two_factor.accepted_step(secret, totp.at(now - 90), None, now) is None
+    assert two_factor.accepted_step(secret, totp.at(now), step, now) is None  # used already
+    assert two_factor.accepted_step(secret, "12345", None, now) is None
