@@ -132,14 +132,15 @@ def code() -> ResponseReturnValue:
         method = two_factor.verify(user, form.code.data)
         if method is not None:
             attempt.refund()
-            if method == "recovery":
+            response = _signed_in(user, session["pending"].get("next"), method)
+            if method == "recovery":  # after _signed_in, whose new session would drop the message
                 flash(
                     _(
                         "You signed in with a recovery code; %(num)s are left. Make new ones on your account page.",
                         num=two_factor.unused_recovery_codes(user),
                     )
                 )
-            return _signed_in(user, session["pending"].get("next"), method)
+            return response
         audit.record("login.failed", "user", user.email, agency_id=user.agency_id, user=None)
         db.session.commit()
         form.code.errors = [_("This code is not right, or it has been used already.")]

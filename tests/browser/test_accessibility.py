@@ -87,6 +87,7 @@ STAFF_PAGES = {
     "users": "/admin/users",
     "audit": "/admin/audit",
     "account": "/admin/account",
+    "two-factor-enrolment": "/admin/two-factor",
 }
 
 
