@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hmac
+
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from flask.sansio.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
@@ -82,6 +84,30 @@ def sent() -> ResponseReturnValue:
     return render_template("enquiries/sent.html", enquiries=enquiries)
 
 
+#: compared with when the reference is unknown, so that a wrong reference and a wrong address cost the same
+_NO_ADDRESS = "\x00"
+
+
+def _look_up(reference: str, email: str) -> Enquiry | None:
+    """The enquiry with this reference and address, else None, in the same time whichever of the two is wrong.
+
+    One query of one shape answers both cases, and the addresses are always
+    compared, in constant time; the enquiry and its agency are loaded only when
+    both match.
+    """
+    row = db.session.execute(
+        select(Enquiry.id, Enquiry.email).where(Enquiry.reference == reference, Enquiry.anonymised_at.is_(None))
+    ).first()
+    stored = row.email if row is not None else _NO_ADDRESS
+    # Compared here rather than in SQL: SQLite's lower() knows only ASCII.
+    same = hmac.compare_digest(stored.casefold().encode(), email.casefold().encode())
+    if row is None or not same:
+        return None
+    return db.session.scalar(
+        select(Enquiry).where(Enquiry.id == row.id).options(joinedload(Enquiry.agency).selectinload(Agency.texts))
+    )
+
+
 @bp.route("/enquiries/status", methods=["GET", "POST"])
 @csrf.exempt  # checked by StatusForm, which answers in the page's language
 @limiter.limit(lambda: current_app.config["STATUS_RATE_LIMIT"], methods=["POST"])
@@ -92,14 +118,7 @@ def status() -> ResponseReturnValue:
     not_found = False
     code = 200
     if form.validate_on_submit():
-        enquiry = db.session.scalar(
-            select(Enquiry)
-            .where(Enquiry.reference == form.reference.data, Enquiry.anonymised_at.is_(None))
-            .options(joinedload(Enquiry.agency).selectinload(Agency.texts))
-        )
-        # Compared here rather than in SQL: SQLite's lower() knows only ASCII.
-        if enquiry is not None and enquiry.email.casefold() != form.email.data.casefold():
-            enquiry = None
+        enquiry = _look_up(form.reference.data, form.email.data)
         # A wrong pair and a missing reference get the same answer.
         not_found = enquiry is None
     elif request.method == "POST":

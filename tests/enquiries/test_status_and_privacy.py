@@ -130,3 +130,21 @@ def test_purge_anonymises_old_closed_enquiries_only(app, client, runner, agencie
 def test_purge_needs_a_positive_number_of_days(runner):
     assert runner.invoke(args=["enquiries", "purge", "--older-than", "0"]).exit_code != 0
     assert runner.invoke(args=["enquiries", "purge"]).exit_code != 0
+
+
+def test_a_wrong_address_and_an_unknown_reference_cost_the_same(app, client, enquiry, count_queries):
+    """Finding 14: an existing reference with a wrong address took longer (it loaded the agency as well)."""
+
+    def statements(reference: str, email: str) -> list[str]:
+        form = client.get("/en/enquiries/status").get_data(as_text=True)
+        data = {"reference": reference, "email": email, "csrf_token": csrf_token(form)}
+        with count_queries() as counter:
+            page = client.post("/en/enquiries/status", data=data).get_data(as_text=True)
+        assert NOT_FOUND in page
+        return counter.statements
+
+    wrong_address = statements(enquiry.reference, "someone.else@example.net")
+    unknown_reference = statements("PK-2026-99999", "aigerim@example.net")
+    assert wrong_address == unknown_reference
+    right = look_up(client, enquiry.reference, "AIGERIM@example.net").get_data(as_text=True)
+    assert NOT_FOUND not in right and enquiry.reference in right
