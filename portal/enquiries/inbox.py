@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Response, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -172,9 +173,16 @@ def enquiry(reference: str) -> ResponseReturnValue:
         selectinload(Enquiry.notes).joinedload(EnquiryNote.author),
         selectinload(Enquiry.messages),
     )
+    # Reading an investor's personal data is recorded too (the audit log lists it; the history here does not).
+    audit.record("enquiry.view", "enquiry", item.reference, agency_id=item.agency_id)
+    db.session.commit()
     history = db.session.scalars(
         select(AuditEntry)
-        .where(AuditEntry.object_type == "enquiry", AuditEntry.object_key == item.reference)
+        .where(
+            AuditEntry.object_type == "enquiry",
+            AuditEntry.object_key == item.reference,
+            AuditEntry.action != "enquiry.view",
+        )
         .options(joinedload(AuditEntry.user))
         .order_by(AuditEntry.at)
     )
@@ -247,13 +255,23 @@ def add_note(reference: str) -> ResponseReturnValue:
 @bp.get("/enquiries/export.csv")
 @any_staff
 def export() -> ResponseReturnValue:
-    """The filtered list as CSV that opens in Excel with Urdu and Cyrillic intact."""
-    rows = db.session.scalars(
-        select(Enquiry)
-        .where(*conditions(parse_filters(request.args)))
-        .options(joinedload(Enquiry.agency), joinedload(Enquiry.assignee), joinedload(Enquiry.opportunity))
-        .order_by(Enquiry.reply_by, Enquiry.id)
+    """The filtered list as CSV that opens in Excel with Urdu and Cyrillic intact; who took it is recorded."""
+    filters = parse_filters(request.args)
+    rows = list(
+        db.session.scalars(
+            select(Enquiry)
+            .where(*conditions(filters))
+            .options(joinedload(Enquiry.agency), joinedload(Enquiry.assignee), joinedload(Enquiry.opportunity))
+            .order_by(Enquiry.reply_by, Enquiry.id)
+        )
     )
+    audit.record(
+        "enquiry.export",
+        "enquiry",
+        agency_id=current_user.agency_id,
+        changes={"filters": (None, urlencode(filters.args()) or "—"), "rows": (None, len(rows))},
+    )
+    db.session.commit()
     return Response(
         to_csv(rows), mimetype="text/csv", headers={"Content-Disposition": "attachment; filename=enquiries.csv"}
     )

@@ -28,6 +28,8 @@ ACTIONS = Vocabulary(
         "user.two_factor_reset": _l("Two-step sign-in reset"),
         "user.recovery_codes": _l("New recovery codes made"),
         "logout.everywhere": _l("Signed out everywhere"),
+        "enquiry.view": _l("Opened"),
+        "enquiry.export": _l("Exported to CSV"),
         "enquiry.status": _l("Status changed"),
         "enquiry.assign": _l("Assigned"),
         "enquiry.note": _l("Note added"),
@@ -62,6 +64,8 @@ FIELDS = Vocabulary(
     reply_days=_l("Reply within (working days)"),
     enquiry_email=_l("Addresses that receive enquiries (comma-separated)"),
     method=_l("How"),
+    filters=_l("Filters"),
+    rows=_l("Rows"),
 )
 
 #: {field: (before, after)}

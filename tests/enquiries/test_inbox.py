@@ -17,6 +17,7 @@ from portal.staff.models import AuditEntry, User
 from tests.conftest import database, reload
 from tests.enquiries.conftest import send_enquiry
 from tests.enquiries.test_status_and_privacy import look_up
+from tests.factories import make_enquiries
 from tests.staff.accounts import csrf_from
 
 
@@ -160,7 +161,8 @@ def test_officer_works_an_enquiry_and_the_investor_sees_it(app, client, signed_i
     with database(app):
         actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.object_key == pk1.reference)).all()
         status_change = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "enquiry.status"))
-    assert actions == ["enquiry.assign", "enquiry.note", "enquiry.status"]
+    assert [a for a in actions if a != "enquiry.view"] == ["enquiry.assign", "enquiry.note", "enquiry.status"]
+    assert "enquiry.view" in actions
     assert status_change.changes["status"] == ["new", "answered"]
     assert status_change.user_id == staff["officer_boi"].id
 
@@ -194,3 +196,26 @@ def test_audit_log_reads_in_the_users_language(app, signed_in, staff, enquiries)
     assert "Получен, ещё не рассмотрен → На рассмотрении" in log  # the values too, not their codes
     history = officer.get(page_url).get_data(as_text=True)
     assert "Статус изменён" in history
+
+
+def test_opening_an_enquiry_and_exporting_csv_are_recorded_with_the_address(app, staff, signed_in):
+    """Finding 12: reading personal data left no trace."""
+    with database(app):
+        (item,) = make_enquiries(destination="pk")
+    officer = signed_in("officer_boi")
+    assert officer.get(f"/admin/enquiries/{item.reference}").status_code == 200
+    export = officer.get("/admin/enquiries/export.csv?status=new", environ_base={"REMOTE_ADDR": "198.51.100.7"})
+    assert export.status_code == 200
+    with database(app):
+        entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(2)).all()
+    exported, opened = entries
+    assert (opened.action, opened.object_key, opened.user_id) == (
+        "enquiry.view",
+        item.reference,
+        staff["officer_boi"].id,
+    )
+    assert opened.ip == "127.0.0.1"
+    assert exported.action == "enquiry.export" and exported.ip == "198.51.100.7"
+    assert exported.changes == {"filters": [None, "status=new"], "rows": [None, 1]}
+    page = signed_in("admin").get("/admin/audit").get_data(as_text=True)
+    assert "Exported to CSV" in page and "198.51.100.7" in page and "status=new" in page
