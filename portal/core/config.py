@@ -62,6 +62,9 @@ def from_environment(instance_path: str) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         "ENQUIRY_RATE_LIMIT": os.environ.get("ENQUIRY_RATE_LIMIT", "5 per minute; 30 per day"),
         "STATUS_RATE_LIMIT": os.environ.get("STATUS_RATE_LIMIT", "10 per minute; 50 per day"),
+        #: days after which `enquiries purge` anonymises a closed (or spam) enquiry, and any enquiry at all
+        "RETENTION_CLOSED_DAYS": int(os.environ.get("RETENTION_CLOSED_DAYS", "365")),
+        "RETENTION_DAYS": int(os.environ.get("RETENTION_DAYS", "1095")),
         #: werkzeug's name of the password hash; scrypt unless a test wants speed
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         "STAFF_IDLE_MINUTES": int(os.environ.get("STAFF_IDLE_MINUTES", "30")),

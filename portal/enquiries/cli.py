@@ -3,18 +3,31 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
-from portal.enquiries.retention import anonymise_closed
+from portal.enquiries.retention import anonymise
 
 enquiries = AppGroup("enquiries", help="Investor enquiries.")
 
 
 @enquiries.command("purge")
 @click.option(
-    "--older-than", "days", type=click.IntRange(min=1), required=True, help="Days since an enquiry was closed."
+    "--older-than",
+    "closed_days",
+    type=click.IntRange(min=1),
+    help="Days since an enquiry was closed [default: RETENTION_CLOSED_DAYS].",
 )
-def purge(days: int) -> None:
-    """Remove personal data from enquiries closed more than DAYS days ago, keeping statistics."""
-    count = anonymise_closed(days)
+@click.option(
+    "--any-older-than",
+    "any_days",
+    type=click.IntRange(min=1),
+    help="Days since any enquiry, open or not, was received [default: RETENTION_DAYS].",
+)
+def purge(closed_days: int | None, any_days: int | None) -> None:
+    """Remove personal data (and staff notes) from old enquiries, keeping statistics."""
+    config = current_app.config
+    closed_days = closed_days or config["RETENTION_CLOSED_DAYS"]
+    any_days = any_days or config["RETENTION_DAYS"]
+    count = anonymise(closed_days, max(any_days, closed_days))
     click.echo(f"{count} enquiries anonymised.")

@@ -129,7 +129,31 @@ def test_purge_anonymises_old_closed_enquiries_only(app, client, runner, agencie
 
 def test_purge_needs_a_positive_number_of_days(runner):
     assert runner.invoke(args=["enquiries", "purge", "--older-than", "0"]).exit_code != 0
-    assert runner.invoke(args=["enquiries", "purge"]).exit_code != 0
+    assert runner.invoke(args=["enquiries", "purge", "--any-older-than", "-3"]).exit_code != 0
+
+
+def test_purge_takes_any_old_enquiry_whatever_its_status_and_its_notes(app, client, runner, agencies, staff):
+    """Finding 11: enquiries left open or answered were never purged, and staff notes kept personal data."""
+    from portal.enquiries.models import EnquiryNote
+
+    for destination in ("pk", "pk", "pk", "pk"):
+        send_enquiry(client, destination=destination)
+    with database(app):
+        answered, open_, closed, recent = db.session.scalars(select(Enquiry).order_by(Enquiry.id)).all()
+        years_ago = utcnow() - timedelta(days=4 * 365)
+        answered.status, answered.created_at = "answered", years_ago
+        open_.status, open_.created_at = "new", years_ago
+        closed.status, closed.closed_at = "closed", utcnow() - timedelta(days=400)
+        for item in (answered, recent):
+            db.session.add(EnquiryNote(enquiry_id=item.id, author_id=staff["officer_boi"].id, body="Aigerim's cell"))
+
+    result = runner.invoke(args=["enquiries", "purge"])  # RETENTION_CLOSED_DAYS=365, RETENTION_DAYS=1095
+    assert result.exit_code == 0 and "3 enquiries anonymised" in result.output, result.output
+    with database(app):
+        notes = db.session.scalars(select(EnquiryNote.enquiry_id)).all()
+        emails = dict(db.session.execute(select(Enquiry.id, Enquiry.email)).all())
+    assert notes == [recent.id]
+    assert emails == {answered.id: "", open_.id: "", closed.id: "", recent.id: "aigerim@example.net"}
 
 
 def test_a_wrong_address_and_an_unknown_reference_cost_the_same(app, client, enquiry, count_queries):
