@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal.core import config, i18n, security
+from portal.core import config, i18n, requestlog, security
 from portal.core import extensions as ext
 
 
@@ -38,6 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ext.limiter.init_app(app)
     ext.login_manager.init_app(app)
     i18n.init_app(app)
+    requestlog.init_app(app)
 
     from portal.catalogue import cli as catalogue_cli
     from portal.catalogue import curation
@@ -48,6 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from portal.enquiries import inbox
     from portal.enquiries import views as enquiry_views
     from portal.mail import cli as mail_cli
+    from portal.operations.check import check
     from portal.staff import cli as staff_cli
     from portal.staff import views as staff_views
 
@@ -61,6 +63,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         dashboard_views.bp,
     ):
         app.register_blueprint(blueprint)
-    for command in (catalogue_cli.seed, mail_cli.outbox, enquiries_cli.enquiries, staff_cli.users):
+    for command in (catalogue_cli.seed, mail_cli.outbox, enquiries_cli.enquiries, staff_cli.users, check):
         app.cli.add_command(command)
     return app

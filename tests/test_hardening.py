@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from portal.core.config import from_environment
 from portal.core.security import ConfigurationError
 from tests.conftest import database
 from tests.factories import make_opportunity, make_sector
+from tests.staff.accounts import csrf_from
 
 ROOT = Path(__file__).parents[1]
 STRONG_KEY = "k" * 32
@@ -151,3 +153,30 @@ def test_absolute_links_come_from_portal_url_not_the_request(database_url):
         page = client.get("/en/", base_url="http://invest.example.org").get_data(as_text=True)
         assert 'hreflang="ru" href="https://invest.example.org/ru/"' in page
         assert client.get("/en/", base_url="http://evil.example").status_code == 400
+
+
+def test_each_request_is_logged_on_one_line_with_its_id_and_nothing_personal(app, staff, caplog):
+    client = app.test_client()
+    page = client.get("/admin/login").get_data(as_text=True)
+    caplog.clear()
+    with caplog.at_level("INFO", logger="portal.requests"):
+        response = client.post(
+            "/admin/login",
+            data={
+                "email": "officer_boi@example.org",
+                "password": "correct horse battery",
+                "csrf_token": csrf_from(page),
+            },
+        )
+    request_id = response.headers["X-Request-ID"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "portal.requests"]
+    assert lines == [
+        f"request_id={request_id} method=POST endpoint=staff.login status=303 " + lines[0].rsplit(" ", 1)[1]
+    ]
+    assert re.fullmatch(r"duration_ms=\d+\.\d", lines[0].rsplit(" ", 1)[1])
+    assert "officer_boi" not in caplog.text and "correct horse" not in caplog.text
+    # An id given by the proxy in front is kept, so that its log and ours can be joined; a bad one is not.
+    assert client.get("/healthz", headers={"X-Request-ID": "nginx-0123456789abcdef"}).headers["X-Request-ID"] == (
+        "nginx-0123456789abcdef"
+    )
+    assert client.get("/healthz", headers={"X-Request-ID": "bad id; drop"}).headers["X-Request-ID"] != "bad id; drop"

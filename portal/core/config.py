@@ -58,6 +58,8 @@ def from_environment(instance_path: str) -> dict:
         "OUTBOX_MAX_ATTEMPTS": int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8")),
         "OUTBOX_RETRY_SECONDS": int(os.environ.get("OUTBOX_RETRY_SECONDS", "60")),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        #: how many worker processes serve (gunicorn reads the same variable); `check` compares it with the storage
+        "WEB_CONCURRENCY": int(os.environ.get("WEB_CONCURRENCY", "1")),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": True,
         "ENQUIRY_RATE_LIMIT": os.environ.get("ENQUIRY_RATE_LIMIT", "5 per minute; 30 per day"),

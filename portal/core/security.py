@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from urllib.parse import urlsplit
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from werkzeug.wrappers import Response
+
+from portal.core.extensions import limiter
+
+log = logging.getLogger(__name__)
 
 #: the key the portal once shipped with; it is public, so it signs nothing
 KNOWN_KEYS = frozenset({"dev-only-change-me"})
@@ -60,6 +65,27 @@ def trusted_hosts(portal_url: str) -> list[str]:
     return [host] if host else []
 
 
+#: counted in the rate limiter's storage (Redis in production), so that `check` in another process sees it
+FORWARDED_KEY = "portal:forwarded-without-proxy-hops"
+_warned = False
+
+
+def notice_forwarded_headers() -> None:
+    """Remember X-Forwarded-For arriving while PROXY_HOPS is 0: the app sees the proxy's address, not the client's."""
+    global _warned
+    if current_app.config["PROXY_HOPS"] or "X-Forwarded-For" not in request.headers:
+        return
+    if current_app.config["RATELIMIT_ENABLED"]:  # otherwise the limiter has no storage
+        limiter.storage.incr(FORWARDED_KEY, 7 * 24 * 3600)
+    if not _warned:
+        _warned = True
+        log.warning("X-Forwarded-For arrives but PROXY_HOPS is 0: client addresses are the proxy's")
+
+
+def forwarded_without_proxy_hops() -> bool:
+    return current_app.config["RATELIMIT_ENABLED"] and bool(limiter.storage.get(FORWARDED_KEY))
+
+
 def add_headers(response: Response) -> Response:
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
@@ -79,4 +105,5 @@ def init_app(app: Flask) -> None:
         raise ConfigurationError("STAFF_TWO_FACTOR must be 'required' or 'optional'.")
     if app.config.get("TRUSTED_HOSTS") is None:
         app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["PORTAL_URL"])
+    app.before_request(notice_forwarded_headers)
     app.after_request(add_headers)
