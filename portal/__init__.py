@@ -41,7 +41,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     requestlog.init_app(app)
 
     from portal.catalogue import cli as catalogue_cli
-    from portal.catalogue import curation
+    from portal.catalogue import curation, review
     from portal.catalogue import views as catalogue_views
     from portal.core import site
     from portal.dashboard import views as dashboard_views
@@ -57,6 +57,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         site.bp,
         catalogue_views.bp,
         curation.bp,
+        review.bp,
         enquiry_views.bp,
         inbox.bp,
         staff_views.bp,

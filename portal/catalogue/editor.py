@@ -1,8 +1,10 @@
 """The one editor of catalogue content: listings, zones, sectors and agencies alike.
 
 A ``Kind`` says what differs between them (form, template, who may edit, a
-listing's extra checks); ``edit`` shows, checks, previews and saves any of them,
-recording every change in the audit log.
+listing's extra checks, which changes wait for review); ``edit`` shows, checks,
+previews and saves any of them, recording every change in the audit log. A
+change the public would see at once is saved as a ``Revision`` instead, which
+``catalogue.review`` publishes once a second person approves it.
 """
 
 from __future__ import annotations
@@ -13,12 +15,15 @@ from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portal.catalogue.content import markdown
 from portal.catalogue.forms import TextsForm, with_texts
+from portal.catalogue.models import Revision
 from portal.core.extensions import db
+from portal.core.time import utcnow
 from portal.staff import audit
 from portal.staff.access import visible_to
 
@@ -50,8 +55,10 @@ class Kind:
     choices: Callable[[Any], Any] = _nothing
     #: extra rules once the form is valid: False (with field errors set) refuses the save
     check: Callable[[Any, Any], bool] = lambda form, rows: True
-    #: what a save with changes also sets on the item
-    touch: Callable[[Any], None] = _nothing
+    #: what a save with changes also sets on the item; returns more changes for the audit log, if any
+    touch: Callable[[Any], Any] = _nothing
+    #: whether a change to the item (None: a new one) is public at once, so must wait for a second person
+    reviewed: Callable[[Any], bool] = lambda item: False
     #: whether "Preview the descriptions" renders the texts' Markdown
     previews: bool = False
     #: more for the template, given the item (None when new)
@@ -68,11 +75,25 @@ def load(kind: Kind, item_id: int) -> Any:
     return item
 
 
-def _form(kind: Kind, item: Any) -> Any:
-    """The form for ``item`` (None: a new one), filled from it on GET."""
+def pending_revision(kind: Kind, item: Any) -> Revision | None:
+    """The change to ``item`` waiting for review, if there is one."""
+    if item is None:
+        return None
+    return db.session.scalar(
+        select(Revision).where(Revision.kind == kind.name, Revision.item_id == item.id, Revision.state == "pending")
+    )
+
+
+def _form(kind: Kind, item: Any, pending: Revision | None) -> Any:
+    """The form for ``item`` (None: a new one), filled on GET from the change waiting for review, else the item."""
     languages = current_app.config["LANGUAGES"]
     data = None
-    if item is not None and request.method == "GET":
+    if pending is not None and request.method == "GET":
+        data = {name: pending.values.get(name) for name in kind.fields}
+        data.update({name: str(pending.values.get(column) or "") for name, column in kind.links.items()})
+        for lang in languages:
+            data[f"text_{lang}"] = pending.texts.get(lang) or {}
+    elif item is not None and request.method == "GET":
         data = {name: getattr(item, name) for name in kind.fields}
         data.update({name: str(getattr(item, column) or "") for name, column in kind.links.items()})
         for lang in languages:
@@ -91,13 +112,20 @@ def _slug_is_free(kind: Kind, form: Any, item: Any) -> bool:
     return True
 
 
-def save_texts(item: Any, form: Any, model: Any) -> audit.Changes:
+def proposed(kind: Kind, form: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What a valid form asks for: {column: value}, and {lang: {field: text}, or None to remove that language}."""
+    values = {name: getattr(form, name).data for name in kind.fields}
+    values.update({column: _row_id(getattr(form, name).data) for name, column in kind.links.items()})
+    texts = {lang: section.form.values() if section.form.filled() else None for lang, section in form.texts()}
+    return values, texts
+
+
+def apply_texts(item: Any, texts: dict[str, Any], model: Any) -> audit.Changes:
     """Add, change or remove the item's text in each language; returns what changed."""
     changes: audit.Changes = {}
-    for lang, section in form.texts():
+    for lang, wanted in texts.items():
         text = item.texts.get(lang)
-        wanted = section.form.values()
-        if not section.form.filled():
+        if not wanted:
             if text is not None:
                 del item.texts[lang]
                 changes[f"text.{lang}"] = ("present", None)
@@ -115,27 +143,75 @@ def _row_id(value: str | None) -> int | None:
     return int(value) if value else None
 
 
+def apply(kind: Kind, item: Any, values: dict[str, Any], texts: dict[str, Any]) -> audit.Changes:
+    """Set the item's columns and texts to ``values`` and ``texts``; returns what changed."""
+    changes = audit.changed(item, **values)
+    changes.update(apply_texts(item, texts, kind.text_model))
+    return changes
+
+
+def agency_of(kind: Kind, item: Any, values: dict[str, Any]) -> int | None:
+    """The agency an item (as ``values`` would make it) belongs to, for the audit log and for review."""
+    if kind.agency_column is None:
+        return None
+    return values.get(kind.agency_column, getattr(item, kind.agency_column, None))
+
+
 def _save(kind: Kind, form: Any, item: Any) -> Any:
     creating = item is None
     if creating:
         item = kind.model()
         db.session.add(item)
-    values = {name: getattr(form, name).data for name in kind.fields}
-    values.update({column: _row_id(getattr(form, name).data) for name, column in kind.links.items()})
-    changes = audit.changed(item, **values)
-    changes.update(save_texts(item, form, kind.text_model))
+    changes = apply(kind, item, *proposed(kind, form))
     if changes:
-        kind.touch(item)
+        changes.update(kind.touch(item) or {})
     db.session.flush()
-    agency_id = getattr(item, kind.agency_column) if kind.agency_column else None
     action = f"{kind.name}.{'create' if creating else 'edit'}"
-    audit.record(action, kind.name, getattr(item, kind.key), agency_id=agency_id, changes=changes)
+    audit.record(action, kind.name, getattr(item, kind.key), agency_id=agency_of(kind, item, {}), changes=changes)
     return item
 
 
+def _propose(kind: Kind, form: Any, item: Any, pending: Revision | None) -> Revision | None:
+    """Keep the change as a revision for a second person to approve; None if it changes nothing."""
+    values, texts = proposed(kind, form)
+    changes = differences(kind, item, values, texts)
+    if not changes and pending is None:
+        return None
+    revision = pending or Revision(kind=kind.name, item_id=item.id if item is not None else None, editor_ids=[])
+    revision.values, revision.texts = values, texts
+    revision.key = str(values.get(kind.key) or getattr(item, kind.key))
+    revision.agency_id = agency_of(kind, item, values)
+    revision.author_id = current_user.id
+    revision.editor_ids = sorted({*revision.editor_ids, current_user.id})
+    revision.updated_at = utcnow()
+    db.session.add(revision)
+    db.session.flush()
+    audit.record(f"{kind.name}.revision", kind.name, revision.key, agency_id=revision.agency_id, changes=changes)
+    return revision
+
+
+def differences(kind: Kind, item: Any, values: dict[str, Any], texts: dict[str, Any]) -> audit.Changes:
+    """What ``values`` and ``texts`` would change in ``item`` (None: a new one), as the audit log names it."""
+    changes: audit.Changes = {}
+    for column, value in values.items():
+        before = getattr(item, column) if item is not None else None
+        if before != value:
+            changes[column] = (before, value)
+    for lang, wanted in texts.items():
+        text = item.texts.get(lang) if item is not None else None
+        current = {name: getattr(text, name) or "" for name in kind.texts.FIELDS} if text is not None else None
+        if (wanted or None) != current:
+            changes[f"text.{lang}"] = (
+                "present" if current else None,
+                ("edited" if current else "added") if wanted else None,
+            )
+    return changes
+
+
 def edit(kind: Kind, item: Any) -> Any:
-    """The editor of every kind: show the form, check it, preview or save it."""
-    form = _form(kind, item)
+    """The editor of every kind: show the form, check it, preview or save it (or keep it for review)."""
+    pending = pending_revision(kind, item)
+    form = _form(kind, item, pending)
     rows = kind.choices(form)
     previews = {}
     status = 200
@@ -144,6 +220,16 @@ def edit(kind: Kind, item: Any) -> Any:
             status = 400
         elif kind.previews and "preview" in request.form:
             previews = {lang: markdown(section.form.body.data) for lang, section in form.texts()}
+        elif kind.reviewed(item):
+            revision = _propose(kind, form, item, pending)
+            db.session.commit()
+            if revision is None:
+                flash(_("Nothing was changed."))
+                return redirect(request.path, code=303)
+            flash(
+                _("Saved for review: the public sees the change once another curator or an administrator approves it.")
+            )
+            return redirect(url_for("review.revision", revision_id=revision.id), code=303)
         else:
             item = _save(kind, form, item)
             db.session.commit()
@@ -151,7 +237,15 @@ def edit(kind: Kind, item: Any) -> Any:
             return redirect(url_for(f"curation.edit_{kind.name}", item_id=item.id), code=303)
     context = kind.context(item)
     page = render_template(
-        kind.template, form=form, item=item, kind=kind.name, key=kind.key, previews=previews, **context
+        kind.template,
+        form=form,
+        item=item,
+        kind=kind.name,
+        key=kind.key,
+        previews=previews,
+        pending=pending,
+        reviewed=kind.reviewed(item),
+        **context,
     )
     return page, status
 

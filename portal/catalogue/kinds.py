@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import flash
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -22,6 +23,7 @@ from portal.catalogue.forms import (
 )
 from portal.catalogue.models import REGIONS, Opportunity, OpportunityText, Sector, SectorText, Zone, ZoneText
 from portal.core.time import utcnow
+from portal.staff.audit import Changes
 
 
 def _place_choices(form: Any) -> None:
@@ -51,13 +53,30 @@ def _zone_in_country(form: Any, zones: dict[int, Zone]) -> bool:
     return True
 
 
-def _edited(item: Any) -> None:
-    item.updated_at = utcnow()
-    item.edited_by_id = current_user.id
-
-
 def _updated(item: Any) -> None:
     item.updated_at = utcnow()
+
+
+def _edited(item: Any) -> Changes | None:
+    """A listing's content changed: note who did it; one in review goes back to draft.
+
+    The reviewer must approve what was submitted, not what someone wrote since.
+    """
+    _updated(item)
+    item.edited_by_id = current_user.id
+    if item.state == "in_review":
+        item.state = "draft"
+        flash(_("The listing was in review and is a draft again: submit it once it is ready."))
+        return {"state": ("in_review", "draft")}
+    return None
+
+
+def _published(item: Any) -> bool:
+    return item is not None and item.state == "published"
+
+
+def _always(item: Any) -> bool:
+    return True
 
 
 LISTING = Kind(
@@ -72,6 +91,7 @@ LISTING = Kind(
     choices=_listing_choices,
     check=_zone_in_country,
     touch=_edited,
+    reviewed=_published,
     previews=True,
     context=lambda item: {"actions": workflow.allowed_actions(current_user, item) if item else []},
 )
@@ -85,8 +105,18 @@ ZONE = Kind(
     links={"agency": "agency_id"},
     choices=_place_choices,
     touch=_updated,
+    reviewed=_always,
 )
-SECTOR = Kind("sector", Sector, SectorText, SectorForm, NamedTexts, fields=("slug", "position"), agency_column=None)
+SECTOR = Kind(
+    "sector",
+    Sector,
+    SectorText,
+    SectorForm,
+    NamedTexts,
+    fields=("slug", "position"),
+    agency_column=None,
+    reviewed=_always,
+)
 AGENCY = Kind(
     "agency",
     Agency,
@@ -97,3 +127,6 @@ AGENCY = Kind(
     agency_column="id",
     key="code",
 )
+
+#: every kind by its name (``Revision.kind``)
+KINDS = {kind.name: kind for kind in (LISTING, ZONE, SECTOR, AGENCY)}

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from sqlalchemy.orm.collections import attribute_keyed_dict
 
@@ -15,6 +16,7 @@ from portal.core.extensions import Model
 from portal.core.time import utcnow
 from portal.core.translated import TextMixin, Translated
 from portal.core.vocabulary import Vocabulary
+from portal.staff.models import User
 
 #: what the slug of a listing, sector or zone looks like: the last part of its address
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,119}$")
@@ -212,3 +214,49 @@ class OpportunityText(TextMixin, Model):
     summary: Mapped[str] = mapped_column(Text, default="")
     #: Markdown, rendered and sanitised on display
     body: Mapped[str] = mapped_column(Text, default="")
+
+
+#: where a revision is (``Revision.state``)
+REVISION_STATES = Vocabulary(
+    pending=_l("Waiting for review"),
+    approved=_l("Approved and published"),
+    rejected=_l("Rejected"),
+)
+
+
+class Revision(Model):
+    """A change to public content (a published listing, a zone, a sector), held until a second person approves it.
+
+    It holds the whole proposed version of the item's edited columns and texts;
+    the public sees the item as it is until the revision is approved. A revision
+    with no item proposes a new zone or sector.
+    """
+
+    __table_args__ = (Index("ix_revision_state_agency", "state", "agency_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the editor kind: "opportunity", "zone" or "sector"
+    kind: Mapped[str] = mapped_column(String(20))
+    #: the item it changes; none when it proposes a new one
+    item_id: Mapped[int | None] = mapped_column(index=True)
+    #: whose curators may review it (none: administrators only, as for sectors)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    #: the item's slug as proposed, to name it in lists and in the audit log
+    key: Mapped[str] = mapped_column(String(120))
+    #: {column: value} of the columns the editor edits
+    values: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: {lang: {field: text} or None (the language's text removed)}
+    texts: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: one of REVISION_STATES
+    state: Mapped[str] = mapped_column(String(20), default="pending")
+    #: everyone who wrote any of it: none of them may approve it
+    editor_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+
+    agency: Mapped[Agency | None] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])

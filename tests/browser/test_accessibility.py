@@ -88,6 +88,8 @@ STAFF_PAGES = {
     "audit": "/admin/audit",
     "account": "/admin/account",
     "two-factor-enrolment": "/admin/two-factor",
+    "revisions": "/admin/revisions",
+    "revision": "/admin/revisions/{revision}",
 }
 
 
@@ -96,7 +98,7 @@ def test_staff_pages_have_no_axe_violations(live_app, axe_page, lang):
     from sqlalchemy import select
 
     from portal.agencies.models import Agency
-    from portal.catalogue.models import Opportunity, Zone
+    from portal.catalogue.models import Opportunity, Revision, Zone
     from portal.staff.accounts import create_user
     from tests.conftest import database
 
@@ -109,6 +111,19 @@ def test_staff_pages_have_no_axe_violations(live_app, axe_page, lang):
             "zone": db.session.scalar(select(Zone.id).limit(1)),
             "agency": db.session.scalar(select(Agency.id).limit(1)),
         }
+        zone = db.session.get(Zone, ids["zone"])
+        revision = Revision(
+            kind="zone",
+            item_id=zone.id,
+            agency_id=zone.agency_id,
+            key=zone.slug,
+            values={"area_ha": (zone.area_ha or 0) + 10},
+            texts={lang: {"name": "A new name", "summary": "A new summary."}},
+            editor_ids=[],
+        )
+        db.session.add(revision)
+        db.session.flush()
+        ids["revision"] = revision.id
     found = defaultdict(list)
     axe_page.goto("/admin/login")
     for violation in violations(axe_page):

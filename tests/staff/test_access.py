@@ -53,6 +53,7 @@ ROUTES = [
     ("GET", "/admin/agencies", ADMIN_ONLY),
     ("GET", "/admin/agencies/{agency}", ADMIN_ONLY),
     ("GET", "/admin/opportunities", CURATORS),
+    ("GET", "/admin/revisions", CURATORS),
     ("GET", "/admin/opportunities/new", CURATORS),
     ("GET", "/admin/opportunities/{listing}", OWN_LISTING),
     ("POST", "/admin/opportunities/{listing}/verify", CHANGE_OWN_LISTING),

@@ -96,6 +96,8 @@ def test_every_staff_post_needs_a_csrf_token(app, staff, signed_in):
         "/admin/account/sign-out-everywhere",
         "/admin/login/code",
         "/admin/two-factor",
+        "/admin/revisions/1/approve",
+        "/admin/revisions/1/reject",
         f"/admin/enquiries/{reference}/status",
         f"/admin/enquiries/{reference}/notes",
         f"/admin/enquiries/{reference}/assign",

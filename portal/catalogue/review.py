@@ -1,0 +1,266 @@
+"""Review: changes to public content wait here until a second person approves them.
+
+A change to a published listing, a zone or a sector is a ``Revision`` (see
+``catalogue.editor``). Reviewers see it as a field-by-field diff of the facts
+and of the texts in every language; another curator of the agency, or an
+administrator, approves it (which publishes it) or rejects it. No one who wrote
+any of a revision may approve it. Both decisions go to the audit log.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask.sansio.blueprints import BlueprintSetupState
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from portal.agencies.models import Agency
+from portal.catalogue import content
+from portal.catalogue.editor import Kind, apply
+from portal.catalogue.kinds import KINDS
+from portal.catalogue.models import (
+    OPPORTUNITY_KINDS,
+    REGIONS,
+    REVISION_STATES,
+    STAGES,
+    ZONE_KINDS,
+    Revision,
+    Sector,
+    Zone,
+)
+from portal.core.extensions import db
+from portal.core.forms import LocalizedForm
+from portal.core.i18n import format_usd
+from portal.core.time import utcnow
+from portal.staff import audit
+from portal.staff.access import roles_required, staff_blueprint, visible_to
+
+bp = staff_blueprint("review", __name__)
+
+#: words and the spaces between them, the units a text's diff is made of
+_TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
+
+
+def may_review(user: Any, revision: Revision) -> bool:
+    """Another curator of the revision's agency, or an administrator; never anyone who wrote part of it."""
+    if revision.state != "pending" or user.id in (revision.editor_ids or []):
+        return False
+    if user.is_admin:
+        return True
+    return user.role == "curator" and revision.agency_id is not None and revision.agency_id == user.agency_id
+
+
+@dataclass
+class Line:
+    """One changed fact or text field: its label, and the change as segments ("same", "del" or "ins", text)."""
+
+    label: str
+    segments: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Diff:
+    facts: list[Line]
+    #: every language, in the configured order: the changed fields of its text (empty: unchanged)
+    texts: list[tuple[str, list[Line]]]
+
+
+def word_diff(before: str, after: str) -> list[tuple[str, str]]:
+    """``before`` → ``after`` as runs of kept, removed and added words."""
+    old, new = _TOKENS.findall(before), _TOKENS.findall(after)
+    segments: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if op == "equal":
+            segments.append(("same", "".join(old[i1:i2])))
+            continue
+        if i2 > i1:
+            segments.append(("del", "".join(old[i1:i2])))
+        if j2 > j1:
+            segments.append(("ins", "".join(new[j1:j2])))
+    return segments
+
+
+def _label(form_class: Any, name: str) -> str:
+    unbound = getattr(form_class, name, None)
+    return str(unbound.args[0]) if unbound is not None and unbound.args else name
+
+
+def _name(item: Any) -> str:
+    if item is None:
+        return ""
+    text = item.translation(current_user.preferred_language)
+    return text.name if text else item.slug
+
+
+def _shown(kind: Kind, column: str, value: Any) -> str:
+    """A fact as a reviewer reads it: names for codes and rows, money as money."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    by_column: dict[str, Callable[[Any], str]] = {
+        "sector_id": lambda v: _name(db.session.get(Sector, v)),
+        "zone_id": lambda v: _name(db.session.get(Zone, v)),
+        "agency_id": lambda v: getattr(db.session.get(Agency, v), "code", str(v)),
+        "country": content.country_name,
+        "region": REGIONS.label,
+        "kind": (ZONE_KINDS if kind.name == "zone" else OPPORTUNITY_KINDS).label,
+        "stage": STAGES.label,
+        "min_usd": format_usd,
+        "max_usd": format_usd,
+    }
+    shown = by_column.get(column)
+    return shown(value) if shown else str(value)
+
+
+def diff(revision: Revision) -> Diff:
+    """What approving ``revision`` would change in what the public sees."""
+    kind = KINDS[revision.kind]
+    item = _item(kind, revision)
+    facts = []
+    for column, after in revision.values.items():
+        before = getattr(item, column) if item is not None else None
+        if before != after:
+            name = next((n for n, c in kind.links.items() if c == column), column)
+            facts.append(
+                Line(
+                    _label(kind.form, name),
+                    [("del", _shown(kind, column, before)), ("ins", _shown(kind, column, after))],
+                )
+            )
+    texts = []
+    for lang in current_app.config["LANGUAGES"]:
+        text = item.texts.get(lang) if item is not None else None
+        wanted = revision.texts.get(lang) or {}
+        lines = []
+        for name in kind.texts.FIELDS:
+            before = (getattr(text, name) or "") if text is not None else ""
+            after = wanted.get(name) or ""
+            if before != after:
+                lines.append(Line(_label(kind.texts, name), word_diff(before, after)))
+        texts.append((lang, lines))
+    return Diff(facts, texts)
+
+
+def _item(kind: Kind, revision: Revision) -> Any:
+    if revision.item_id is None:
+        return None
+    return db.session.scalar(
+        select(kind.model).where(kind.model.id == revision.item_id).options(selectinload(kind.model.texts))
+    )
+
+
+def _visible(revision_id: int) -> Revision:
+    revision = db.session.scalar(select(Revision).where(Revision.id == revision_id, *visible_to(Revision.agency_id)))
+    if revision is None:
+        abort(404)
+    return revision
+
+
+@bp.get("/revisions")
+@roles_required("curator")
+def revisions() -> ResponseReturnValue:
+    """Changes waiting for review, and the latest decisions."""
+    statement = (
+        select(Revision)
+        .where(*visible_to(Revision.agency_id))
+        .options(joinedload(Revision.author), joinedload(Revision.decided_by))
+    )
+    pending = db.session.scalars(statement.where(Revision.state == "pending").order_by(Revision.updated_at))
+    decided = db.session.scalars(
+        statement.where(Revision.state != "pending").order_by(Revision.decided_at.desc()).limit(20)
+    )
+    return render_template("catalogue/staff/revisions.html", pending=list(pending), decided=list(decided))
+
+
+@bp.get("/revisions/<int:revision_id>")
+@roles_required("curator")
+def revision(revision_id: int) -> ResponseReturnValue:
+    """One change as a diff, with approval and rejection for those who may decide."""
+    item = _visible(revision_id)
+    return render_template(
+        "catalogue/staff/revision.html",
+        revision=item,
+        diff=diff(item),
+        may_review=may_review(current_user, item),
+        edit_url=_edit_url(item),
+    )
+
+
+def _edit_url(revision: Revision) -> str | None:
+    if revision.item_id is None:
+        return None
+    return url_for(f"curation.edit_{revision.kind}", item_id=revision.item_id)
+
+
+def _decision(revision_id: int) -> Revision:
+    revision = _visible(revision_id)
+    if not LocalizedForm().validate_on_submit():
+        abort(400)
+    if not may_review(current_user, revision):
+        abort(403)
+    return revision
+
+
+def _slug_taken(kind: Kind, revision: Revision) -> bool:
+    if kind.key != "slug":
+        return False
+    others = select(func.count()).where(
+        kind.model.slug == revision.values.get("slug"), kind.model.id != (revision.item_id or -1)
+    )
+    return bool(db.session.scalar(others))
+
+
+@bp.post("/revisions/<int:revision_id>/approve")
+@roles_required("curator")
+def approve(revision_id: int) -> ResponseReturnValue:
+    """Publish the change: the item becomes what the revision holds."""
+    revision = _decision(revision_id)
+    kind = KINDS[revision.kind]
+    if _slug_taken(kind, revision):
+        flash(_("Another item already has this address; the change cannot be published as it is."))
+        return redirect(url_for(".revision", revision_id=revision.id), code=303)
+    item = _item(kind, revision)
+    if item is None:
+        item = kind.model()
+        db.session.add(item)
+    changes = apply(kind, item, revision.values, revision.texts)
+    if hasattr(item, "updated_at"):
+        item.updated_at = utcnow()
+    db.session.flush()
+    revision.item_id = item.id
+    revision.state = "approved"
+    revision.decided_by_id = current_user.id
+    revision.decided_at = utcnow()
+    audit.record(f"{kind.name}.approve", kind.name, revision.key, agency_id=revision.agency_id, changes=changes)
+    db.session.commit()
+    flash(_("Approved and published."))
+    return redirect(url_for(".revision", revision_id=revision.id), code=303)
+
+
+@bp.post("/revisions/<int:revision_id>/reject")
+@roles_required("curator")
+def reject(revision_id: int) -> ResponseReturnValue:
+    """Turn the change down: the public version stays as it is."""
+    revision = _decision(revision_id)
+    revision.state = "rejected"
+    revision.decided_by_id = current_user.id
+    revision.decided_at = utcnow()
+    audit.record(f"{revision.kind}.reject", revision.kind, revision.key, agency_id=revision.agency_id)
+    db.session.commit()
+    flash(_("Rejected. The published version stays as it is."))
+    return redirect(url_for(".revisions"), code=303)
+
+
+@bp.record_once
+def register_template_helpers(state: BlueprintSetupState) -> None:
+    state.app.jinja_env.globals["revision_states"] = REVISION_STATES
