@@ -17,6 +17,7 @@ from wtforms.fields.choices import SelectChoice
 
 from portal.agencies.models import all_agencies
 from portal.core.extensions import db
+from portal.core.forms import LocalizedForm
 from portal.core.pagination import page_number, paginate
 from portal.core.time import utcnow
 from portal.staff import accounts, audit, throttle, two_factor
@@ -305,16 +306,22 @@ def users() -> ResponseReturnValue:
     return render_template("staff/users.html", form=form, accounts=listed, toggle=ActiveForm()), status
 
 
+def _another_user(user_id: int, form: LocalizedForm) -> User:
+    """The account an administrator acts on with ``form``: never their own (a 400), a 404 if there is none."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    if not form.validate_on_submit() or user.id == current_user.id:
+        abort(400)
+    return user
+
+
 @bp.post("/users/<int:user_id>/active")
 @roles_required("admin")
 def set_active(user_id: int) -> ResponseReturnValue:
     """Deactivate or reactivate an account."""
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
     form = ActiveForm()
-    if not form.validate_on_submit() or user.id == current_user.id:
-        abort(400)
+    user = _another_user(user_id, form)
     accounts.set_active(user, bool(form.active.data))
     db.session.commit()
     return redirect(url_for(".users"), code=303)
@@ -324,11 +331,7 @@ def set_active(user_id: int) -> ResponseReturnValue:
 @roles_required("admin")
 def reset_two_factor(user_id: int) -> ResponseReturnValue:
     """Forget a user's second factor (a lost phone): they set it up again at their next sign-in."""
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    if not ConfirmForm().validate_on_submit() or user.id == current_user.id:
-        abort(400)
+    user = _another_user(user_id, ConfirmForm())
     two_factor.reset(user)
     accounts.end_sessions(user)
     audit.record("user.two_factor_reset", "user", user.email, agency_id=user.agency_id)

@@ -173,34 +173,28 @@ def tls_app(database_url, app_config):
         yield app
 
 
-def starttls_server(certificate, port: int) -> tuple[Handler, Controller]:
+def deliver_over_starttls(app, certificate) -> tuple[Handler, delivery.Report]:
+    """One message, delivered to a server that offers STARTTLS with ``certificate``."""
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(*certificate)
     handler = Handler()
-    return handler, serve(handler, port, tls_context=context, require_starttls=True)
+    controller = serve(handler, app.config["MAIL_PORT"], tls_context=context, require_starttls=True)
+    try:
+        queue_mail(app, "investor@example.net")
+        return handler, deliver(app)
+    finally:
+        controller.stop()
 
 
 def test_starttls_refuses_a_server_it_cannot_verify(tls_app, certificate):
-    app = tls_app
-    handler, controller = starttls_server(certificate, app.config["MAIL_PORT"])
-    try:
-        queue_mail(app, "investor@example.net")
-        report = deliver(app)
-    finally:
-        controller.stop()
+    handler, report = deliver_over_starttls(tls_app, certificate)
     assert (report.sent, report.retrying) == (0, 1)
     assert handler.received == []
-    assert "CERTIFICATE_VERIFY_FAILED" in outbox(app)["investor@example.net"].last_error
+    assert "CERTIFICATE_VERIFY_FAILED" in outbox(tls_app)["investor@example.net"].last_error
 
 
 def test_starttls_sends_to_a_server_verified_by_the_configured_ca_file(tls_app, certificate):
-    app = tls_app
-    app.config["MAIL_CA_FILE"] = str(certificate[0])
-    handler, controller = starttls_server(certificate, app.config["MAIL_PORT"])
-    try:
-        queue_mail(app, "investor@example.net")
-        report = deliver(app)
-    finally:
-        controller.stop()
+    tls_app.config["MAIL_CA_FILE"] = str(certificate[0])
+    handler, report = deliver_over_starttls(tls_app, certificate)
     assert report.sent == 1
     assert len(handler.received) == 1
