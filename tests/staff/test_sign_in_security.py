@@ -95,6 +95,18 @@ def test_a_copied_cookie_stops_working_after_deactivation(app, staff, signed_in)
     assert thief.get("/admin/enquiries").status_code == 302
 
 
+def test_a_copied_cookie_stays_dead_when_the_account_is_reactivated(app, staff, signed_in):
+    """Flask-Login already refuses an inactive user; without a session version, reactivation revived old cookies."""
+    _, thief = copied_session(app, "officer_nia")
+    admin = signed_in("admin")
+    token = csrf_from(admin.get("/admin/users").get_data(as_text=True))
+    url = f"/admin/users/{staff['officer_nia'].id}/active"
+    assert admin.post(url, data={"csrf_token": token}).status_code == 303
+    assert admin.post(url, data={"csrf_token": token, "active": "y"}).status_code == 303
+    assert thief.get("/admin/enquiries").status_code == 302
+    assert sign_in(app.test_client(), "officer_nia").status_code == 303  # the account itself works again
+
+
 def test_a_copied_cookie_stops_working_after_the_users_commands_deactivate(app, staff, runner):
     _, thief = copied_session(app, "officer_nia")
     assert runner.invoke(args=["users", "deactivate", "officer_nia@example.org"]).exit_code == 0
