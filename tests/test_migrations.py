@@ -116,3 +116,29 @@ def test_enquiry_mail_links_survive_0006_both_ways(empty_database):
         assert [tuple(row) for row in restored] == [(1, 7), (2, 7), (3, None)]
         db.session.remove()
         db.engine.dispose()
+
+
+def test_files_already_public_stay_public_through_0009(empty_database):
+    """0009 holds new files of published listings for review; the files there before stay approved."""
+    app = make_app(empty_database)
+    with app.app_context():
+        upgrade(revision="0008")
+        with db.engine.begin() as connection:
+            for statement in (
+                "INSERT INTO agency (id, code, country, website, enquiry_email, reply_days, notification_language) "
+                "VALUES (1, 'BOI', 'PK', '', 'boi@example.com', 5, 'en')",
+                "INSERT INTO sector (id, slug, position) VALUES (1, 'textiles', 0)",
+                "INSERT INTO opportunity (id, slug, sector_id, country, region, agency_id, kind, stage, state, "
+                "featured, is_sample, created_at, updated_at) VALUES (1, 'mill', 1, 'PK', 'pk-punjab', 1, "
+                "'greenfield', 'ready', 'published', false, false, '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+                "INSERT INTO attachment (id, opportunity_id, filename, content_type, size, data, created_at) "
+                "VALUES (1, 1, 'a.pdf', 'application/pdf', 4, :data, '2026-02-03 04:05:06')",
+            ):
+                connection.execute(text(statement), {"data": b"%PDF"} if ":data" in statement else {})
+        upgrade()
+        with db.engine.connect() as connection:
+            approved = connection.execute(text("SELECT approved_at FROM attachment")).scalar()
+        assert str(approved).startswith("2026-02-03 04:05:06")
+        downgrade(revision="0008")
+        db.session.remove()
+        db.engine.dispose()

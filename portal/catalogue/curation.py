@@ -6,6 +6,8 @@ edit sectors and agencies. The listing's workflow is in ``catalogue.workflow``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.sansio.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
@@ -178,19 +180,60 @@ def add_attachment(item_id: int) -> ResponseReturnValue:
     else:
         content_type, extension = detected
         filename = files.clean_filename(upload.filename or "", extension)
+        published = item.state == "published"
         attachment = Attachment(
-            opportunity=item, filename=filename, content_type=content_type, size=len(data), data=data
+            opportunity=item,
+            filename=filename,
+            content_type=content_type,
+            size=len(data),
+            data=data,
+            added_by_id=current_user.id,
+            # On a listing not yet public, publishing it is the review.
+            approved_at=None if published else utcnow(),
         )
         db.session.add(attachment)
-        audit.record(
-            "attachment.add",
-            "opportunity",
-            item.slug,
-            agency_id=item.agency_id,
-            changes={"attachment": (None, filename)},
-        )
+        changes: audit.Changes = {"attachment": (None, filename)}
+        changes.update(LISTING.touch(item) or {})
+        audit.record("attachment.add", "opportunity", item.slug, agency_id=item.agency_id, changes=changes)
         db.session.commit()
-        flash(_("Attached."))
+        if published:
+            flash(_("Attached. The file is shown to the public once another curator or an administrator approves it."))
+        else:
+            flash(_("Attached."))
+    return _back(item.id)
+
+
+def may_approve(user: Any, attachment: Attachment) -> bool:
+    """A second person: a curator of the listing's agency or an administrator who did not add the file."""
+    return (
+        not attachment.approved
+        and user.id != attachment.added_by_id
+        and workflow.may_curate(user, attachment.opportunity)
+    )
+
+
+@bp.post("/opportunities/<int:item_id>/attachments/<int:attachment_id>/approve")
+@roles_required("curator")
+def approve_attachment(item_id: int, attachment_id: int) -> ResponseReturnValue:
+    """Show a file added to a published listing to the public: the second person's approval."""
+    item = load(LISTING, item_id)
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.opportunity_id != item.id:
+        abort(404)
+    if not LocalizedForm().validate_on_submit():
+        abort(400)
+    if not may_approve(current_user, attachment):
+        abort(403)
+    attachment.approved_at = utcnow()
+    attachment.approved_by_id = current_user.id
+    audit.record(
+        "attachment.approve",
+        "opportunity",
+        item.slug,
+        agency_id=item.agency_id,
+        changes={"attachment": (None, attachment.filename)},
+    )
+    db.session.commit()
     return _back(item.id)
 
 
@@ -218,4 +261,4 @@ def delete_attachment(item_id: int, attachment_id: int) -> ResponseReturnValue:
 
 @bp.record_once
 def register_template_helpers(state: BlueprintSetupState) -> None:
-    state.app.jinja_env.globals["workflow_actions"] = workflow.ACTIONS
+    state.app.jinja_env.globals.update(workflow_actions=workflow.ACTIONS, may_approve_file=may_approve)

@@ -178,6 +178,11 @@ class Opportunity(Translated, Model):
         order_by="Attachment.id", cascade="all, delete-orphan", back_populates="opportunity"
     )
 
+    @property
+    def public_attachments(self) -> list[Attachment]:
+        """The files the public may see: a file added to a published listing waits for a second person."""
+        return [file for file in self.attachments if file.approved]
+
 
 class Attachment(Model):
     """A brochure (PDF) or picture of an opportunity.
@@ -195,12 +200,21 @@ class Attachment(Model):
     size: Mapped[int]
     data: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    #: when it became public: at once on a listing not yet published (its publication is the review),
+    #: on a published listing when a second person approves it
+    approved_at: Mapped[datetime | None]
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     opportunity: Mapped[Opportunity] = relationship(back_populates="attachments")
 
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+    @property
+    def approved(self) -> bool:
+        return self.approved_at is not None
 
 
 class OpportunityText(TextMixin, Model):

@@ -33,6 +33,8 @@ from portal.catalogue.models import (
     REVISION_STATES,
     STAGES,
     ZONE_KINDS,
+    Attachment,
+    Opportunity,
     Revision,
     Sector,
     Zone,
@@ -179,7 +181,16 @@ def revisions() -> ResponseReturnValue:
     decided = db.session.scalars(
         statement.where(Revision.state != "pending").order_by(Revision.decided_at.desc()).limit(20)
     )
-    return render_template("catalogue/staff/revisions.html", pending=list(pending), decided=list(decided))
+    files = db.session.scalars(
+        select(Attachment)
+        .join(Opportunity)
+        .where(Attachment.approved_at.is_(None), *visible_to(Opportunity.agency_id))
+        .options(joinedload(Attachment.opportunity))
+        .order_by(Attachment.created_at)
+    )
+    return render_template(
+        "catalogue/staff/revisions.html", pending=list(pending), decided=list(decided), files=list(files)
+    )
 
 
 @bp.get("/revisions/<int:revision_id>")

@@ -117,16 +117,15 @@ def attachment(slug: str, attachment_id: int, name: str) -> ResponseReturnValue:
     if item is None:
         abort(404)
     file, opportunity = item
-    if opportunity.state != "published" and not workflow.may_curate(current_user, opportunity):
+    public = opportunity.state == "published" and file.approved
+    if not public and not workflow.may_curate(current_user, opportunity):
         abort(404)
     response = current_app.response_class(file.data, mimetype=file.content_type)
     disposition = "inline" if file.is_image else "attachment"
     response.headers["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(file.filename)}"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = (
-        "public, max-age=300" if opportunity.state == "published" else "private, no-store"
-    )
+    response.headers["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
     return response
 
 

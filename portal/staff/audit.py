@@ -42,6 +42,7 @@ ACTIONS = Vocabulary(
         "opportunity.verify": _l("Confirmed as still true"),
         "attachment.add": _l("File attached"),
         "attachment.remove": _l("File removed"),
+        "attachment.approve": _l("File approved and published"),
         "opportunity.revision": _l("Change to a published listing saved for review"),
         "opportunity.approve": _l("Change approved and published"),
         "opportunity.reject": _l("Change rejected"),

@@ -7,6 +7,7 @@ real server on loopback.
 
 from __future__ import annotations
 
+import secrets
 import sys
 import tempfile
 import threading
@@ -43,6 +44,9 @@ def main() -> int:
             "RATELIMIT_ENABLED": False,
             "MAIL_BACKEND": "locmem",
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "SECRET_KEY": secrets.token_hex(32),
+            # The pages shot here are the staff area's; the two-step sign-in pages are shot from the account page.
+            "STAFF_TWO_FACTOR": "optional",
         }
     )
     with app.app_context():
@@ -84,6 +88,10 @@ def main() -> int:
                 written.append(_shot(page, f"staff-inbox-{lang}-{width}.png"))
                 page.goto(f"/admin/opportunities/{listing}")
                 written.append(_shot(page, f"staff-edit-{lang}-{width}.png"))
+                page.goto("/admin/two-factor")
+                written.append(_shot(page, f"staff-two-factor-{lang}-{width}.png"))
+                page.goto("/admin/revisions")
+                written.append(_shot(page, f"staff-revisions-{lang}-{width}.png"))
                 context.close()
         browser.close()
     server.shutdown()

@@ -43,11 +43,39 @@ def upload(client, item, name, data, token_page="/admin/account"):
     )
 
 
+def approve(client, item, file):
+    token = csrf_from(client.get("/admin/account").get_data(as_text=True))
+    return client.post(f"/admin/opportunities/{item.id}/attachments/{file.id}/approve", data={"csrf_token": token})
+
+
+def test_a_file_added_to_a_published_listing_waits_for_a_second_person(app, signed_in, listing):
+    curator = signed_in("curator_boi")
+    assert upload(curator, listing, "Brochure.pdf", PDF).status_code == 303
+    (file,) = attachments(app)
+    public = app.test_client()
+    assert "Brochure.pdf" not in public.get("/en/opportunities/bostan-halal-plant").get_data(as_text=True)
+    assert public.get(f"/en/opportunities/bostan-halal-plant/files/{file.id}/x").status_code == 404
+    editor = curator.get(f"/admin/opportunities/{listing.id}").get_data(as_text=True)
+    assert "Waiting for review" in editor
+    assert "Brochure.pdf" in signed_in("admin").get("/admin/revisions").get_data(as_text=True)
+    assert approve(curator, listing, file).status_code == 403  # not the one who added it
+    assert approve(signed_in("curator_nia"), listing, file).status_code == 404  # another agency's listing
+    assert approve(signed_in("admin"), listing, file).status_code == 303
+    assert "Brochure.pdf" in public.get("/en/opportunities/bostan-halal-plant").get_data(as_text=True)
+    response = public.get(f"/en/opportunities/bostan-halal-plant/files/{file.id}/x")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "public, max-age=300"
+    with database(app):
+        from portal.staff.models import AuditEntry
+
+        assert db.session.scalar(select(AuditEntry.action).order_by(AuditEntry.id.desc())) == "attachment.approve"
+
+
 def test_pdf_is_attached_and_served_safely(app, signed_in, listing):
     curator = signed_in("curator_boi")
     assert upload(curator, listing, "../../etc/Brochure 2026.PDF", PDF).status_code == 303
     (file,) = attachments(app)
     assert file.filename == "Brochure 2026.pdf" and file.content_type == "application/pdf"
+    assert approve(signed_in("admin"), listing, file).status_code == 303
     page = app.test_client().get("/en/opportunities/bostan-halal-plant").get_data(as_text=True)
     assert "Brochure 2026.pdf" in page
     response = app.test_client().get(f"/en/opportunities/bostan-halal-plant/files/{file.id}/x")

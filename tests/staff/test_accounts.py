@@ -108,6 +108,7 @@ def test_every_staff_post_needs_a_csrf_token(app, staff, signed_in):
         f"/admin/opportunities/{listing.id}/verify",
         f"/admin/opportunities/{listing.id}/attachments",
         f"/admin/opportunities/{listing.id}/attachments/1/delete",
+        f"/admin/opportunities/{listing.id}/attachments/1/approve",
         "/admin/zones/new",
         f"/admin/zones/{zone.id}",
         "/admin/sectors/new",
