@@ -32,6 +32,7 @@ instance/secret_key:
 # Links in that mail, and the one host name requests may use, follow HOST and PORT.
 run: export MAIL_BACKEND ?= console
 run: export PORTAL_URL ?= http://$(HOST):$(PORT)
+run: export TRUSTED_HOSTS ?= $(HOST),localhost,127.0.0.1
 # Staff may sign in without an authenticator app on a laptop; production requires one (the default).
 run: export STAFF_TWO_FACTOR ?= optional
 run: install instance/secret_key
