@@ -20,7 +20,7 @@ from flask.sansio.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.agencies.models import Agency
@@ -231,13 +231,33 @@ def _slug_taken(kind: Kind, revision: Revision) -> bool:
     return bool(db.session.scalar(others))
 
 
+def _claim(revision: Revision, state: str) -> bool:
+    """Decide the revision if it is still pending, in one statement: two reviewers at once decide it once."""
+    decided = db.session.execute(
+        update(Revision)
+        .where(Revision.id == revision.id, Revision.state == "pending")
+        .values(state=state, decided_by_id=current_user.id, decided_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
+    return bool(getattr(decided, "rowcount", 0))
+
+
+def _decided_meanwhile(revision: Revision) -> ResponseReturnValue:
+    db.session.rollback()
+    flash(_("Someone else decided on this change a moment ago."))
+    return redirect(url_for(".revision", revision_id=revision.id), code=303)
+
+
 @bp.post("/revisions/<int:revision_id>/approve")
 @roles_required("curator")
 def approve(revision_id: int) -> ResponseReturnValue:
     """Publish the change: the item becomes what the revision holds."""
     revision = _decision(revision_id)
+    if not _claim(revision, "approved"):
+        return _decided_meanwhile(revision)
     kind = KINDS[revision.kind]
     if _slug_taken(kind, revision):
+        db.session.rollback()
         flash(_("Another item already has this address; the change cannot be published as it is."))
         return redirect(url_for(".revision", revision_id=revision.id), code=303)
     item = _item(kind, revision)
@@ -249,9 +269,6 @@ def approve(revision_id: int) -> ResponseReturnValue:
         item.updated_at = utcnow()
     db.session.flush()
     revision.item_id = item.id
-    revision.state = "approved"
-    revision.decided_by_id = current_user.id
-    revision.decided_at = utcnow()
     audit.record(f"{kind.name}.approve", kind.name, revision.key, agency_id=revision.agency_id, changes=changes)
     db.session.commit()
     flash(_("Approved and published."))
@@ -263,9 +280,8 @@ def approve(revision_id: int) -> ResponseReturnValue:
 def reject(revision_id: int) -> ResponseReturnValue:
     """Turn the change down: the public version stays as it is."""
     revision = _decision(revision_id)
-    revision.state = "rejected"
-    revision.decided_by_id = current_user.id
-    revision.decided_at = utcnow()
+    if not _claim(revision, "rejected"):
+        return _decided_meanwhile(revision)
     audit.record(f"{revision.kind}.reject", revision.kind, revision.key, agency_id=revision.agency_id)
     db.session.commit()
     flash(_("Rejected. The published version stays as it is."))

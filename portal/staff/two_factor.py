@@ -16,7 +16,7 @@ import pyotp
 import segno
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import delete
+from sqlalchemy import delete, or_, update
 
 from portal.core.extensions import db
 from portal.core.time import utcnow
@@ -87,8 +87,14 @@ def use_recovery_code(user: User, code: str) -> bool:
     wanted = _hash(code)
     for stored in user.recovery_codes:
         if stored.used_at is None and hmac.compare_digest(stored.code_hash, wanted):
-            stored.used_at = utcnow()
-            return True
+            # Spent in one statement, so that the same code sent twice at once signs in once.
+            spent = db.session.execute(
+                update(RecoveryCode)
+                .where(RecoveryCode.id == stored.id, RecoveryCode.used_at.is_(None))
+                .values(used_at=utcnow())
+                .execution_options(synchronize_session="fetch")
+            )
+            return bool(getattr(spent, "rowcount", 0))
     return False
 
 
@@ -98,8 +104,14 @@ def verify(user: User, code: str) -> str | None:
         return None
     step = accepted_step(user.totp_secret, code, user.totp_last_step)
     if step is not None:
-        user.totp_last_step = step
-        return "totp"
+        # Taken in one statement, so that one code sent twice at once (or over a shoulder) signs in once.
+        taken = db.session.execute(
+            update(User)
+            .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+            .values(totp_last_step=step)
+            .execution_options(synchronize_session="fetch")
+        )
+        return "totp" if getattr(taken, "rowcount", 0) else None
     if use_recovery_code(user, code):
         return "recovery"
     return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import time
 
 import pyotp
@@ -161,3 +162,33 @@ def test_codes_are_good_once_and_within_one_step_of_now():
     assert two_factor.accepted_step(secret, totp.at(now - 90), None, now) is None
     assert two_factor.accepted_step(secret, totp.at(now), step, now) is None  # used already
     assert two_factor.accepted_step(secret, "12345", None, now) is None
+
+
+def test_one_code_sent_from_several_browsers_at_once_signs_in_once(postgres_database):
+    """The code's time step is taken in one UPDATE, so parallel use of one code (on PostgreSQL) succeeds once."""
+    with temporary_app(postgres_database, STAFF_TWO_FACTOR="required") as app:
+        create_staff(app)
+        first = app.test_client()
+        sign_in(first, "officer_boi")
+        secret, _ = enrol(first)
+        with database(app):
+            db.session.execute(User.__table__.update().values(totp_last_step=None))
+        browsers = []
+        for _ in range(6):
+            browser = app.test_client()
+            sign_in(browser, "officer_boi")
+            browsers.append((browser, csrf_from(browser.get("/admin/login/code").get_data(as_text=True))))
+        code = pyotp.TOTP(secret).now()
+        start = threading.Barrier(len(browsers))
+        codes: list[int] = []
+
+        def send(browser, token):
+            start.wait()
+            codes.append(browser.post("/admin/login/code", data={"csrf_token": token, "code": code}).status_code)
+
+        threads = [threading.Thread(target=send, args=pair) for pair in browsers]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert sorted(codes) == [303] + [400] * 5
