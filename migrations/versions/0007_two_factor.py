@@ -32,6 +32,7 @@ def upgrade():
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.add_column(sa.Column('session_version', sa.Integer(), server_default='1', nullable=False))
         batch_op.add_column(sa.Column('totp_secret', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('totp_pending_secret', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('totp_last_step', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('two_factor_since', sa.DateTime(), nullable=True))
 
@@ -41,6 +42,7 @@ def downgrade():
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_column('two_factor_since')
         batch_op.drop_column('totp_last_step')
+        batch_op.drop_column('totp_pending_secret')
         batch_op.drop_column('totp_secret')
         batch_op.drop_column('session_version')
 

@@ -24,6 +24,7 @@ def upgrade():
     sa.Column('values', sa.JSON(), nullable=False),
     sa.Column('texts', sa.JSON(), nullable=False),
     sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('editor_ids', sa.JSON(), nullable=False),
     sa.Column('author_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),

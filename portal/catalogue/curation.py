@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.agencies.models import all_agencies
 from portal.catalogue import content, files, workflow
-from portal.catalogue.editor import edit, load, render_list
+from portal.catalogue.editor import edit, load, render_list, withdraw_pending
 from portal.catalogue.kinds import AGENCY, LISTING, SECTOR, ZONE
 from portal.catalogue.models import STATES, Attachment, Opportunity
 from portal.core.extensions import csrf, db
@@ -77,6 +77,8 @@ def change_state(item_id: int) -> ResponseReturnValue:
     except workflow.WorkflowError as error:
         flash(str(error))
     else:
+        if item.state != "published":
+            withdraw_pending(LISTING, item)
         audit.record(f"opportunity.{action}", "opportunity", item.slug, agency_id=item.agency_id, changes=changes)
         db.session.commit()
     return redirect(url_for(".edit_opportunity", item_id=item.id), code=303)

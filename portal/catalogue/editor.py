@@ -16,7 +16,7 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from portal.catalogue.content import markdown
@@ -76,8 +76,8 @@ def load(kind: Kind, item_id: int) -> Any:
 
 
 def pending_revision(kind: Kind, item: Any) -> Revision | None:
-    """The change to ``item`` waiting for review, if there is one."""
-    if item is None:
+    """The change to ``item`` waiting for review, if there is one (and the item is still one that needs it)."""
+    if item is None or not kind.reviewed(item):
         return None
     return db.session.scalar(
         select(Revision).where(Revision.kind == kind.name, Revision.item_id == item.id, Revision.state == "pending")
@@ -177,17 +177,45 @@ def _propose(kind: Kind, form: Any, item: Any, pending: Revision | None) -> Revi
     changes = differences(kind, item, values, texts)
     if not changes and pending is None:
         return None
-    revision = pending or Revision(kind=kind.name, item_id=item.id if item is not None else None, editor_ids=[])
-    revision.values, revision.texts = values, texts
-    revision.key = str(values.get(kind.key) or getattr(item, kind.key))
-    revision.agency_id = agency_of(kind, item, values)
-    revision.author_id = current_user.id
-    revision.editor_ids = sorted({*revision.editor_ids, current_user.id})
-    revision.updated_at = utcnow()
-    db.session.add(revision)
-    db.session.flush()
+    fields = {
+        "values": values,
+        "texts": texts,
+        "key": str(values.get(kind.key) or getattr(item, kind.key)),
+        # Reviewed by the agency whose content it is now; a move to another agency is an administrator's call.
+        "agency_id": agency_of(kind, item, {} if item is not None else values),
+        "author_id": current_user.id,
+        "updated_at": utcnow(),
+    }
+    revision = None
+    if pending is not None:
+        # Only while it still waits, so that nothing is written into a change decided meanwhile.
+        updated = db.session.execute(
+            update(Revision)
+            .where(Revision.id == pending.id, Revision.state == "pending")
+            .values(version=Revision.version + 1, editor_ids=sorted({*pending.editor_ids, current_user.id}), **fields)
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(updated, "rowcount", 0):
+            revision = pending
+            db.session.refresh(revision)
+    if revision is None:
+        revision = Revision(
+            kind=kind.name, item_id=item.id if item is not None else None, editor_ids=[current_user.id], **fields
+        )
+        db.session.add(revision)
+        db.session.flush()
     audit.record(f"{kind.name}.revision", kind.name, revision.key, agency_id=revision.agency_id, changes=changes)
     return revision
+
+
+def withdraw_pending(kind: Kind, item: Any) -> None:
+    """Close the changes waiting for an item that is no longer public: they were reviewed against what it was."""
+    db.session.execute(
+        update(Revision)
+        .where(Revision.kind == kind.name, Revision.item_id == item.id, Revision.state == "pending")
+        .values(state="withdrawn", decided_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
 
 
 def differences(kind: Kind, item: Any, values: dict[str, Any], texts: dict[str, Any]) -> audit.Changes:

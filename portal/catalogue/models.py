@@ -235,6 +235,7 @@ REVISION_STATES = Vocabulary(
     pending=_l("Waiting for review"),
     approved=_l("Approved and published"),
     rejected=_l("Rejected"),
+    withdrawn=_l("Withdrawn: the item was no longer public"),
 )
 
 
@@ -253,7 +254,7 @@ class Revision(Model):
     kind: Mapped[str] = mapped_column(String(20))
     #: the item it changes; none when it proposes a new one
     item_id: Mapped[int | None] = mapped_column(index=True)
-    #: whose curators may review it (none: administrators only, as for sectors)
+    #: whose curators may review it: the item's agency as it is (none: administrators only, as for sectors)
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
     #: the item's slug as proposed, to name it in lists and in the audit log
     key: Mapped[str] = mapped_column(String(120))
@@ -263,6 +264,8 @@ class Revision(Model):
     texts: Mapped[dict[str, Any]] = mapped_column(JSON)
     #: one of REVISION_STATES
     state: Mapped[str] = mapped_column(String(20), default="pending")
+    #: raised by every save, so that a reviewer approves the version they saw, not one written since
+    version: Mapped[int] = mapped_column(default=1)
     #: everyone who wrote any of it: none of them may approve it
     editor_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.sansio.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -52,12 +52,22 @@ bp = staff_blueprint("review", __name__)
 _TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
 
 
+def moves_agency(revision: Revision) -> bool:
+    """Whether the change hands an existing item to another agency."""
+    return revision.item_id is not None and revision.values.get("agency_id", revision.agency_id) != revision.agency_id
+
+
 def may_review(user: Any, revision: Revision) -> bool:
-    """Another curator of the revision's agency, or an administrator; never anyone who wrote part of it."""
+    """Another curator of the item's agency, or an administrator; never anyone who wrote part of it.
+
+    Handing an item to another agency is for administrators alone.
+    """
     if revision.state != "pending" or user.id in (revision.editor_ids or []):
         return False
     if user.is_admin:
         return True
+    if moves_agency(revision):
+        return False
     return user.role == "curator" and revision.agency_id is not None and revision.agency_id == user.agency_id
 
 
@@ -232,10 +242,16 @@ def _slug_taken(kind: Kind, revision: Revision) -> bool:
 
 
 def _claim(revision: Revision, state: str) -> bool:
-    """Decide the revision if it is still pending, in one statement: two reviewers at once decide it once."""
+    """Decide the revision if it is still pending and still the version the reviewer saw, in one statement.
+
+    Two reviewers at once decide it once; a save between showing and deciding makes the decision fail.
+    """
+    seen = request.form.get("version", "")
+    if not seen.isdigit():
+        return False
     decided = db.session.execute(
         update(Revision)
-        .where(Revision.id == revision.id, Revision.state == "pending")
+        .where(Revision.id == revision.id, Revision.state == "pending", Revision.version == int(seen))
         .values(state=state, decided_by_id=current_user.id, decided_at=utcnow())
         .execution_options(synchronize_session="fetch")
     )
@@ -244,7 +260,7 @@ def _claim(revision: Revision, state: str) -> bool:
 
 def _decided_meanwhile(revision: Revision) -> ResponseReturnValue:
     db.session.rollback()
-    flash(_("Someone else decided on this change a moment ago."))
+    flash(_("This change was decided or edited a moment ago. Please look at it again."))
     return redirect(url_for(".revision", revision_id=revision.id), code=303)
 
 
@@ -261,6 +277,11 @@ def approve(revision_id: int) -> ResponseReturnValue:
         flash(_("Another item already has this address; the change cannot be published as it is."))
         return redirect(url_for(".revision", revision_id=revision.id), code=303)
     item = _item(kind, revision)
+    if revision.item_id is not None and (item is None or not kind.reviewed(item)):
+        # The item was withdrawn from the public (or removed) since: the change no longer applies.
+        db.session.rollback()
+        flash(_("This item is no longer public, so the change no longer applies."))
+        return redirect(url_for(".revision", revision_id=revision.id), code=303)
     if item is None:
         item = kind.model()
         db.session.add(item)
@@ -290,4 +311,4 @@ def reject(revision_id: int) -> ResponseReturnValue:
 
 @bp.record_once
 def register_template_helpers(state: BlueprintSetupState) -> None:
-    state.app.jinja_env.globals["revision_states"] = REVISION_STATES
+    state.app.jinja_env.globals.update(revision_states=REVISION_STATES, moves_agency=moves_agency)

@@ -265,11 +265,13 @@ def export() -> ResponseReturnValue:
             .order_by(Enquiry.reply_by, Enquiry.id)
         )
     )
+    # Which filters, not what was searched for: the words typed may be an investor's name or address.
+    used = {key: ("…" if key == "q" else value) for key, value in filters.args().items()}
     audit.record(
         "enquiry.export",
         "enquiry",
         agency_id=current_user.agency_id,
-        changes={"filters": (None, urlencode(filters.args()) or "—"), "rows": (None, len(rows))},
+        changes={"filters": (None, urlencode(used) or "—"), "rows": (None, len(rows))},
     )
     db.session.commit()
     return Response(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from portal.agencies.models import Agency
 from portal.core.extensions import db
@@ -59,8 +59,18 @@ def create_user(
 
 
 def end_sessions(user: User) -> None:
-    """End every session of ``user``, on every device: each session carries the version it started with."""
-    user.session_version += 1
+    """End every session of ``user``, on every device: each session carries the version it started with.
+
+    Raised in the database (not read and written back), so that two at once both count.
+    """
+    user = user._get_current_object() if hasattr(user, "_get_current_object") else user  # current_user too
+    db.session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(session_version=User.session_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(user, ["session_version"])
 
 
 def set_active(user: User, active: bool) -> None:

@@ -96,6 +96,16 @@ class EnrolForm(LocalizedForm):
         validators=[DataRequired(_l("Please enter the code.")), at_most(20)],
         description=_l("The six digits your authenticator app shows after you added the portal to it."),
     )
+    #: asked for when the user is signed in already (enrolling from the account page)
+    password = PasswordField(_l("Your password"), validators=[Optional(), Length(max=200)])
+
+
+class ReauthForm(LocalizedForm):
+    """A sensitive change to one's own account: the password once more."""
+
+    password = PasswordField(
+        _l("Your password"), validators=[DataRequired(_l("Please enter your password.")), Length(max=200)]
+    )
 
 
 class ConfirmForm(LocalizedForm):

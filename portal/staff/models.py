@@ -38,6 +38,8 @@ class User(UserMixin, Model):
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     #: the shared secret of the authenticator app (base32); none until enrolled
     totp_secret: Mapped[str | None] = mapped_column(String(64))
+    #: a secret shown for enrolment, until a code from it confirms it (kept here, not in the session cookie)
+    totp_pending_secret: Mapped[str | None] = mapped_column(String(64))
     #: the last time step whose code was accepted: a code is good once
     totp_last_step: Mapped[int | None]
     two_factor_since: Mapped[datetime | None]

@@ -120,6 +120,7 @@ def verify(user: User, code: str) -> str | None:
 def enable(user: User, secret: str, step: int) -> list[str]:
     """Turn on the second factor with a secret the user has just proved to hold; returns the recovery codes."""
     user.totp_secret = secret
+    user.totp_pending_secret = None
     user.totp_last_step = step
     user.two_factor_since = utcnow()
     return new_recovery_codes(user)
@@ -128,6 +129,7 @@ def enable(user: User, secret: str, step: int) -> list[str]:
 def reset(user: User) -> None:
     """Forget the user's second factor (an administrator's help for a lost phone); they enrol again."""
     user.totp_secret = None
+    user.totp_pending_secret = None
     user.totp_last_step = None
     user.two_factor_since = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))

@@ -30,6 +30,7 @@ from portal.staff.forms import (
     EnrolForm,
     LoginForm,
     PasswordForm,
+    ReauthForm,
     UserForm,
 )
 from portal.staff.models import ROLES, AuditEntry, User
@@ -159,20 +160,25 @@ def enrol() -> ResponseReturnValue:
         return redirect(url_for(".login"))
     if user.has_two_factor:
         return redirect(url_for(".account" if current_user.is_authenticated else ".code"))
-    secret = session.get("enrol_secret")
-    if not isinstance(secret, str) or request.method == "GET":
-        secret = session["enrol_secret"] = two_factor.new_secret()
+    # The new secret waits in the database, never in the (signed, not encrypted) session cookie.
+    if request.method == "GET" or not user.totp_pending_secret:
+        user.totp_pending_secret = two_factor.new_secret()
+        db.session.commit()
+    secret = user.totp_pending_secret
     form = EnrolForm()
     status = 200
     if form.validate_on_submit():
         attempt = throttle.attempt("code", str(user.id))
         if not attempt.allowed:
             return _too_many()
+        # Signed in already (the account page): a stolen session alone must not set up the thief's phone.
+        if current_user.is_authenticated and not current_user.check_password(form.password.data or ""):
+            form.password.errors = [_("This is not your current password.")]
+            return _enrol_page(form, user, secret), 400
         step = two_factor.accepted_step(secret, form.code.data, None)
         if step is not None:
             attempt.refund()
             codes = two_factor.enable(user, secret, step)
-            session.pop("enrol_secret", None)
             audit.record("user.two_factor", "user", user.email, agency_id=user.agency_id, user=user)
             if current_user.is_authenticated:
                 db.session.commit()
@@ -187,8 +193,12 @@ def enrol() -> ResponseReturnValue:
         status = 400
     elif request.method == "POST":
         status = 400
+    return _enrol_page(form, user, secret), status
+
+
+def _enrol_page(form: EnrolForm, user: User, secret: str) -> str:
     qr = two_factor.qr_code(secret, user.email, _("QR code to scan with your authenticator app"))
-    return render_template("staff/enrol.html", form=form, qr=qr, secret=secret), status
+    return render_template("staff/enrol.html", form=form, qr=qr, secret=secret)
 
 
 @bp.post("/logout")
@@ -240,6 +250,7 @@ def account() -> ResponseReturnValue:
             form=form,
             password_form=password_form,
             confirm=ConfirmForm(),
+            reauth=ReauthForm(prefix="reauth"),
             codes_left=two_factor.unused_recovery_codes(current_user),
         ),
         status,
@@ -264,9 +275,13 @@ def sign_out_everywhere() -> ResponseReturnValue:
 @bp.post("/account/recovery-codes")
 @login_required
 def new_recovery_codes() -> ResponseReturnValue:
-    """Ten new recovery codes, shown once; the old ones stop working."""
-    if not ConfirmForm().validate_on_submit() or not current_user.has_two_factor:
+    """Ten new recovery codes, shown once; the old ones stop working. Asks for the password again."""
+    form = ReauthForm(prefix="reauth")
+    if not form.validate_on_submit() or not current_user.has_two_factor:
         abort(400)
+    if not current_user.check_password(form.password.data):
+        flash(_("This is not your current password."))
+        return redirect(url_for(".account"), code=303)
     codes = two_factor.new_recovery_codes(current_user)
     audit.record("user.recovery_codes", "user", current_user.email, agency_id=current_user.agency_id)
     db.session.commit()

@@ -252,7 +252,7 @@ def test_curator_adds_a_zone_that_appears_publicly(app, signed_in, staff):
     revision = response.headers["Location"]
     admin = signed_in("admin")
     token = csrf_from(admin.get(revision).get_data(as_text=True))
-    assert admin.post(f"{revision}/approve", data={"csrf_token": token}).status_code == 303
+    assert admin.post(f"{revision}/approve", data={"csrf_token": token, "version": "1"}).status_code == 303
     page = app.test_client().get("/ru/zones/tokmok-industrial-park").get_data(as_text=True)
     assert "Индустриальный парк Токмок" in page
     with database(app):

@@ -52,9 +52,12 @@ def edit_form(client, item, **changes):
     return client.post(f"/admin/opportunities/{item.id}", data={k: v for k, v in data.items() if v is not None})
 
 
-def decide(client, revision_url: str, decision: str):
-    token = csrf_from(client.get(revision_url).get_data(as_text=True))
-    return client.post(f"{revision_url}/{decision}", data={"csrf_token": token})
+def decide(client, revision_url: str, decision: str, version: str | None = None):
+    """Approve or reject as the reviewer does: from the page, which names the version it shows."""
+    page = client.get(revision_url).get_data(as_text=True)
+    shown = re.search(r'name="version" value="(\d+)"', page)
+    data = {"csrf_token": csrf_from(page), "version": version or (shown.group(1) if shown else "1")}
+    return client.post(f"{revision_url}/{decision}", data=data)
 
 
 def test_an_edit_to_a_published_listing_waits_for_a_second_curator(app, signed_in, published):
@@ -201,3 +204,56 @@ def test_zone_and_sector_edits_wait_for_review(app, signed_in, staff):
         assert db.session.get(Sector, sector.id).texts["en"].name == "Energy and power"
         assert db.session.scalar(select(Zone.slug)) == "naryn-fez"
         assert db.session.scalar(select(Opportunity)) is None
+
+
+def test_a_reviewer_approves_the_version_they_saw_not_one_written_since(app, signed_in, published):
+    writer = signed_in("curator_boi")
+    revision_url = edit_form(writer, published, **{"text_en-title": "Benign title"}).headers["Location"]
+    admin = signed_in("admin")
+    page = admin.get(revision_url).get_data(as_text=True)
+    seen = re.search(r'name="version" value="(\d+)"', page).group(1)
+    edit_form(writer, published, **{"text_en-title": "Something else written after"})
+    response = decide(admin, revision_url, "approve", version=seen)
+    assert response.status_code == 303
+    assert "decided or edited a moment ago" in admin.get(revision_url).get_data(as_text=True)
+    public = app.test_client().get(PUBLIC).get_data(as_text=True)
+    assert "Something else written after" not in public and "Benign title" not in public
+    assert decide(admin, revision_url, "approve").status_code == 303  # from the page as it is now
+    assert "Something else written after" in app.test_client().get(PUBLIC).get_data(as_text=True)
+
+
+def test_handing_a_listing_to_another_agency_is_for_administrators(app, signed_in, staff, published):
+    from tests.catalogue.test_curation import agency_id
+
+    admin = signed_in("admin")
+    revision_url = edit_form(admin, published, agency=str(agency_id(app, "NIA"))).headers["Location"]
+    assert signed_in("curator_nia").get(revision_url).status_code == 404  # not theirs until it moves
+    boi = new_curator(app, "reviewer@example.org")
+    page = boi.get(revision_url).get_data(as_text=True)
+    assert "only an administrator can approve it" in page and "Approve and publish" not in page
+    assert decide(boi, revision_url, "approve").status_code == 403
+    from portal.staff.accounts import create_user
+    from tests.staff.accounts import PASSWORD, sign_in
+
+    with database(app):
+        create_user("second-admin@example.org", "admin", None, PASSWORD)
+    second = app.test_client()
+    sign_in(second, "second-admin@example.org")
+    assert decide(second, revision_url, "approve").status_code == 303
+    assert reload(app, published).agency_id == agency_id(app, "NIA")
+
+
+def test_a_change_waiting_for_a_listing_withdrawn_from_the_public_no_longer_applies(app, signed_in, published):
+    writer = signed_in("curator_boi")
+    revision_url = edit_form(writer, published, **{"text_en-title": "Unreviewed title"}).headers["Location"]
+    assert act(signed_in("admin"), published, "archive").status_code == 303
+    with database(app):
+        assert db.session.scalar(select(Revision.state)) == "withdrawn"
+    # Back to draft: the editor shows the listing as it is, not the withdrawn change.
+    act(signed_in("admin"), published, "return")
+    page = writer.get(f"/admin/opportunities/{published.id}").get_data(as_text=True)
+    assert "Unreviewed title" not in page and "waiting for review" not in page
+    assert decide(signed_in("admin"), revision_url, "approve").status_code == 403
+    with database(app):
+        title = db.session.get(Opportunity, published.id).texts["en"].title
+    assert title == "Surgical steel works in Sialkot"

@@ -219,3 +219,8 @@ def test_opening_an_enquiry_and_exporting_csv_are_recorded_with_the_address(app,
     assert exported.changes == {"filters": [None, "status=new"], "rows": [None, 1]}
     page = signed_in("admin").get("/admin/audit").get_data(as_text=True)
     assert "Exported to CSV" in page and "198.51.100.7" in page and "status=new" in page
+    # What was searched for may name an investor: the log says a search was made, not what it was.
+    officer.get("/admin/enquiries/export.csv?q=Aigerim+Sadykova")
+    with database(app):
+        searched = db.session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()))
+    assert searched.changes["filters"] == [None, "q=%E2%80%A6"]

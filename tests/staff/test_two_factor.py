@@ -192,3 +192,39 @@ def test_one_code_sent_from_several_browsers_at_once_signs_in_once(postgres_data
         for thread in threads:
             thread.join(timeout=60)
     assert sorted(codes) == [303] + [400] * 5
+
+
+def test_the_new_secret_never_travels_in_the_session_cookie(app, staff):
+    client = app.test_client()
+    sign_in(client, "officer_boi")
+    page = client.get("/admin/two-factor").get_data(as_text=True)
+    secret = re.search(r'<code class="secret" dir="ltr">([A-Z2-7]+)</code>', page).group(1)
+    cookie = client.get_cookie("session", domain="portal.test").value
+    session = app.session_interface.get_signing_serializer(app).loads(cookie)
+    assert secret not in str(session)
+
+
+def test_from_the_account_page_setting_up_and_renewing_codes_ask_for_the_password(database_url):
+    """A stolen session alone must not put the thief's phone on the account, nor take its recovery codes."""
+    with temporary_app(database_url, STAFF_TWO_FACTOR="optional") as app:
+        create_staff(app)
+        client = app.test_client()
+        assert sign_in(client, "curator_boi").status_code == 303
+        page = client.get("/admin/two-factor").get_data(as_text=True)
+        secret = re.search(r'<code class="secret" dir="ltr">([A-Z2-7]+)</code>', page).group(1)
+        data = {"csrf_token": csrf_from(page), "code": pyotp.TOTP(secret).now()}
+        refused = client.post("/admin/two-factor", data={**data, "password": "not it at all"})
+        assert refused.status_code == 400 and "This is not your current password." in refused.get_data(as_text=True)
+        done = client.post("/admin/two-factor", data={**data, "password": "correct horse battery"})
+        assert done.status_code == 200 and "Your recovery codes" in done.get_data(as_text=True)
+
+        page = client.get("/admin/account").get_data(as_text=True)
+        token = csrf_from(page)
+        wrong = client.post("/admin/account/recovery-codes", data={"reauth-csrf_token": token, "reauth-password": "x"})
+        assert wrong.status_code == 303
+        assert "This is not your current password." in client.get("/admin/account").get_data(as_text=True)
+        right = client.post(
+            "/admin/account/recovery-codes",
+            data={"reauth-csrf_token": token, "reauth-password": "correct horse battery"},
+        )
+        assert right.status_code == 200 and "Your recovery codes" in right.get_data(as_text=True)
