@@ -12,8 +12,8 @@ import pytest
 
 from portal import create_app
 from portal.core.config import from_environment
-from portal.core.security import ConfigurationError
-from tests.conftest import database
+from portal.core.security import ConfigurationError, flask_command
+from tests.conftest import database, free_port
 from tests.factories import make_opportunity, make_sector
 from tests.staff.accounts import csrf_from
 
@@ -60,10 +60,30 @@ def _flask(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProces
     )
 
 
-def test_the_command_line_names_secret_key_when_it_refuses(tmp_path):
-    result = _flask(["routes"], tmp_path, DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3")
+def test_flask_run_names_secret_key_when_it_refuses_to_serve(tmp_path):
+    result = _flask(["run", "--port", str(free_port())], tmp_path, DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3")
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_maintenance_commands_need_no_key(tmp_path):
+    """`db upgrade` or `users create` sign nothing; only serving needs the key."""
+    result = _flask(["db", "upgrade"], tmp_path, DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3")
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    "argv, command",
+    [
+        (["/venv/bin/flask", "--app", "portal", "run", "--port", "5000"], "run"),
+        (["/venv/bin/flask", "-A", "portal", "--debug", "db", "upgrade"], "db"),
+        (["/usr/lib/python3/site-packages/flask/__main__.py", "--app", "portal", "check"], "check"),
+        (["/venv/bin/gunicorn", "portal:create_app()"], None),
+        (["/venv/bin/flask"], None),
+    ],
+)
+def test_which_flask_command_is_running(argv, command):
+    assert flask_command(argv) == command
 
 
 def test_make_run_writes_a_random_key_to_the_instance_folder_once(tmp_path, monkeypatch):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from urllib.parse import urlsplit
 
@@ -54,9 +55,31 @@ def secret_key_problem(key: str | bytes | None) -> str | None:
     return None
 
 
-def _only_checking() -> bool:
-    """``flask --app portal check`` starts whatever the configuration, so as to report on it."""
-    return sys.argv[-1:] == ["check"]
+#: options of the ``flask`` command that take a value (``flask --app portal run``)
+_FLASK_OPTIONS_WITH_VALUE = {"--app", "-A", "--env-file", "-e"}
+
+
+def flask_command(argv: list[str]) -> str | None:
+    """The command ``flask`` was asked to run ("run", "db", "check", …); None when this is not the Flask CLI."""
+    program = os.path.basename(argv[0]) if argv else ""
+    if program != "flask" and not argv[0].endswith(os.path.join("flask", "__main__.py")):
+        return None
+    args = iter(argv[1:])
+    for arg in args:
+        if arg in _FLASK_OPTIONS_WITH_VALUE:
+            next(args, None)
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def _serves(argv: list[str]) -> bool:
+    """Whether this process will answer requests: anything but a maintenance command of the Flask CLI.
+
+    ``check`` must start to report a bad key; ``db upgrade`` or ``users create`` sign nothing.
+    """
+    command = flask_command(argv)
+    return command is None or command == "run"
 
 
 def trusted_hosts(portal_url: str) -> list[str]:
@@ -96,7 +119,7 @@ def add_headers(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     problem = secret_key_problem(app.config.get("SECRET_KEY"))
-    if problem and not (app.debug or app.testing or _only_checking()):
+    if problem and not (app.debug or app.testing) and _serves(sys.argv):
         raise ConfigurationError(
             f"{problem}. Set SECRET_KEY to a random value of at least {MIN_KEY_BYTES} bytes, e.g. "
             '`python -c "import secrets; print(secrets.token_hex(32))"`. The portal does not start without one.'
