@@ -20,7 +20,7 @@ from portal.core.extensions import db
 from portal.core.forms import LocalizedForm
 from portal.core.pagination import page_number, paginate
 from portal.core.time import utcnow
-from portal.staff import accounts, audit, throttle, two_factor
+from portal.staff import accounts, audit, notices, throttle, two_factor
 from portal.staff.access import any_staff, roles_required, staff_blueprint, start_session, visible_to
 from portal.staff.forms import (
     AccountForm,
@@ -179,6 +179,7 @@ def enrol() -> ResponseReturnValue:
         if step is not None:
             attempt.refund()
             codes = two_factor.enable(user, secret, step)
+            notices.notify(user, "two_factor")
             audit.record("user.two_factor", "user", user.email, agency_id=user.agency_id, user=user)
             if current_user.is_authenticated:
                 db.session.commit()
@@ -237,6 +238,7 @@ def account() -> ResponseReturnValue:
                 current_user.set_password(password_form.new.data)
                 # Every other session ends; this one goes on with a new cookie.
                 accounts.end_sessions(current_user)
+                notices.notify(current_user, "password")
                 audit.record("user.password", "user", current_user.email, agency_id=current_user.agency_id)
                 db.session.commit()
                 start_session(current_user._get_current_object())
@@ -283,6 +285,7 @@ def new_recovery_codes() -> ResponseReturnValue:
         flash(_("This is not your current password."))
         return redirect(url_for(".account"), code=303)
     codes = two_factor.new_recovery_codes(current_user)
+    notices.notify(current_user, "recovery_codes")
     audit.record("user.recovery_codes", "user", current_user.email, agency_id=current_user.agency_id)
     db.session.commit()
     return render_template("staff/recovery_codes.html", codes=codes, target=url_for(".account"))
@@ -349,6 +352,7 @@ def reset_two_factor(user_id: int) -> ResponseReturnValue:
     user = _another_user(user_id, ConfirmForm())
     two_factor.reset(user)
     accounts.end_sessions(user)
+    notices.notify(user, "two_factor_reset")
     audit.record("user.two_factor_reset", "user", user.email, agency_id=user.agency_id)
     db.session.commit()
     flash(_("The second factor of %(email)s has been reset.", email=user.email))

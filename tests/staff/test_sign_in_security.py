@@ -231,3 +231,28 @@ def test_the_reason_is_given_in_the_users_language(app, staff, signed_in):
     )
     assert response.status_code == 400
     assert "Этот пароль слишком легко угадать." in response.get_data(as_text=True)
+
+
+def test_the_user_is_told_by_mail_when_their_password_changes(app, staff, signed_in):
+    """ASVS 2.2.3: a change the user did not make is seen; the mail carries no secret."""
+    from portal.mail.models import OutboxMessage
+
+    with database(app):
+        db.session.get(User, staff["curator_boi"].id).preferred_language = "ru"
+    client = signed_in("curator_boi")
+    token = csrf_from(client.get("/admin/account").get_data(as_text=True))
+    client.post(
+        "/admin/account",
+        data={
+            "password-csrf_token": token,
+            "password-current": PASSWORD,
+            "password-new": "a brand new secret",
+            "password-confirm": "a brand new secret",
+        },
+    )
+    with database(app):
+        (mail,) = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "security")).all()
+    assert mail.recipient == "curator_boi@example.org" and mail.lang == "ru"
+    assert "Пароль вашей учётной записи сотрудника изменён." in mail.text_body
+    assert "http://portal.test/admin/account" in mail.text_body
+    assert "a brand new secret" not in mail.text_body + mail.html_body

@@ -228,3 +228,23 @@ def test_from_the_account_page_setting_up_and_renewing_codes_ask_for_the_passwor
             data={"reauth-csrf_token": token, "reauth-password": "correct horse battery"},
         )
         assert right.status_code == 200 and "Your recovery codes" in right.get_data(as_text=True)
+
+
+def test_setting_up_and_resetting_the_second_factor_are_told_by_mail(app, enrolled, signed_in):
+    from portal.mail.models import OutboxMessage
+
+    admin = app.test_client()
+    sign_in(admin, "admin")
+    send_code(admin, pyotp.TOTP(enrolled["admin"]).now())
+    page = admin.get("/admin/users").get_data(as_text=True)
+    with database(app):
+        officer = db.session.scalar(select(User).where(User.email == "officer_boi@example.org"))
+    admin.post(f"/admin/users/{officer.id}/two-factor/reset", data={"csrf_token": csrf_from(page)})
+    with database(app):
+        notices = db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.recipient == "officer_boi@example.org")
+        ).all()
+    assert [m.kind for m in notices] == ["security", "security"]
+    assert "Two-step sign-in was set up" in notices[0].text_body
+    assert "An administrator reset the two-step sign-in" in notices[1].text_body
+    assert enrolled["officer_boi"] not in notices[0].text_body + notices[0].html_body
