@@ -106,7 +106,3 @@ class ReauthForm(LocalizedForm):
     password = PasswordField(
         _l("Your password"), validators=[DataRequired(_l("Please enter your password.")), Length(max=200)]
     )
-
-
-class ConfirmForm(LocalizedForm):
-    """A button that only needs the CSRF token: signing out everywhere, resetting a second factor."""

@@ -3,15 +3,15 @@
 Counting after the check (as a "deduct when failed" limit does) lets guesses
 sent in parallel all through before the first one is counted. Here each
 attempt increments its counters atomically first, in the rate limiter's
-storage (memory, or Redis shared by every instance), and only attempts that
-found room are checked at all.
+storage (memory, or Redis shared by every instance); one that finds no room
+gets the localized 429 page and is not checked at all.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import abort, current_app
 from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse_many
 from limits.strategies import FixedWindowRateLimiter
@@ -21,10 +21,9 @@ from portal.core.extensions import limiter
 
 @dataclass
 class Attempt:
-    """The counters one attempt took; ``allowed`` is False when any of them was already full."""
+    """The counters one attempt took."""
 
     taken: list[tuple[RateLimitItem, str]]
-    allowed: bool
 
     def refund(self) -> None:
         """Give back what a successful attempt took: only failures count against the limits."""
@@ -33,9 +32,9 @@ class Attempt:
 
 
 def attempt(scope: str, account: str) -> Attempt:
-    """Count one attempt against the account's limit and the client's address limit."""
+    """Count one attempt against the account's limit and the client's address limit; a 429 when either is full."""
     if not current_app.config["RATELIMIT_ENABLED"]:
-        return Attempt([], True)
+        return Attempt([])
     checks = [
         (current_app.config["LOGIN_ACCOUNT_LIMIT"], f"{scope}:account:{account}"),
         (current_app.config["LOGIN_IP_LIMIT"], f"{scope}:ip:{get_remote_address()}"),
@@ -46,4 +45,6 @@ def attempt(scope: str, account: str) -> Attempt:
         for item in parse_many(limits):
             taken.append((item, key))
             allowed = window.hit(item, key) and allowed
-    return Attempt(taken, allowed)
+    if not allowed:
+        abort(429)
+    return Attempt(taken)
