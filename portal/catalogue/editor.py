@@ -102,11 +102,16 @@ def _form(kind: Kind, item: Any, pending: Revision | None) -> Any:
     return with_texts(kind.form, kind.texts, languages, data=data)
 
 
-def _slug_is_free(kind: Kind, form: Any, item: Any) -> bool:
+def slug_taken(kind: Kind, slug: str | None, item_id: int | None) -> bool:
+    """Whether another item of the kind (not ``item_id``) already has ``slug`` as its address."""
     if kind.key != "slug":
-        return True
-    others = select(func.count()).where(kind.model.slug == form.slug.data, kind.model.id != (item.id if item else -1))
-    if db.session.scalar(others):
+        return False
+    others = select(func.count()).where(kind.model.slug == slug, kind.model.id != (item_id or -1))
+    return bool(db.session.scalar(others))
+
+
+def _slug_is_free(kind: Kind, form: Any, item: Any) -> bool:
+    if kind.key == "slug" and slug_taken(kind, form.slug.data, item.id if item else None):
         form.slug.errors = [_("Another listing already has this address.")]
         return False
     return True
@@ -218,16 +223,27 @@ def withdraw_pending(kind: Kind, item: Any) -> None:
     )
 
 
-def differences(kind: Kind, item: Any, values: dict[str, Any], texts: dict[str, Any]) -> audit.Changes:
-    """What ``values`` and ``texts`` would change in ``item`` (None: a new one), as the audit log names it."""
+def changed_columns(item: Any, values: dict[str, Any]) -> audit.Changes:
+    """{column: (now, proposed)} for the columns ``values`` would change in ``item`` (None: a new one)."""
     changes: audit.Changes = {}
     for column, value in values.items():
         before = getattr(item, column) if item is not None else None
         if before != value:
             changes[column] = (before, value)
+    return changes
+
+
+def current_text(kind: Kind, item: Any, lang: str) -> dict[str, str] | None:
+    """The item's text in ``lang`` as the editor's fields hold it, or None when it has none."""
+    text = item.texts.get(lang) if item is not None else None
+    return {name: getattr(text, name) or "" for name in kind.texts.FIELDS} if text is not None else None
+
+
+def differences(kind: Kind, item: Any, values: dict[str, Any], texts: dict[str, Any]) -> audit.Changes:
+    """What ``values`` and ``texts`` would change in ``item`` (None: a new one), as the audit log names it."""
+    changes = changed_columns(item, values)
     for lang, wanted in texts.items():
-        text = item.texts.get(lang) if item is not None else None
-        current = {name: getattr(text, name) or "" for name in kind.texts.FIELDS} if text is not None else None
+        current = current_text(kind, item, lang)
         if (wanted or None) != current:
             changes[f"text.{lang}"] = (
                 "present" if current else None,

@@ -20,12 +20,12 @@ from flask.sansio.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.agencies.models import Agency
 from portal.catalogue import content
-from portal.catalogue.editor import Kind, apply
+from portal.catalogue.editor import Kind, apply, changed_columns, current_text, slug_taken
 from portal.catalogue.kinds import KINDS
 from portal.catalogue.models import (
     OPPORTUNITY_KINDS,
@@ -139,24 +139,17 @@ def diff(revision: Revision) -> Diff:
     kind = KINDS[revision.kind]
     item = _item(kind, revision)
     facts = []
-    for column, after in revision.values.items():
-        before = getattr(item, column) if item is not None else None
-        if before != after:
-            name = next((n for n, c in kind.links.items() if c == column), column)
-            facts.append(
-                Line(
-                    _label(kind.form, name),
-                    [("del", _shown(kind, column, before)), ("ins", _shown(kind, column, after))],
-                )
-            )
+    for column, (before, after) in changed_columns(item, revision.values).items():
+        name = next((n for n, c in kind.links.items() if c == column), column)
+        shown = [("del", _shown(kind, column, before)), ("ins", _shown(kind, column, after))]
+        facts.append(Line(_label(kind.form, name), shown))
     texts = []
     for lang in current_app.config["LANGUAGES"]:
-        text = item.texts.get(lang) if item is not None else None
+        now = current_text(kind, item, lang) or {}
         wanted = revision.texts.get(lang) or {}
         lines = []
         for name in kind.texts.FIELDS:
-            before = (getattr(text, name) or "") if text is not None else ""
-            after = wanted.get(name) or ""
+            before, after = now.get(name, ""), wanted.get(name) or ""
             if before != after:
                 lines.append(Line(_label(kind.texts, name), word_diff(before, after)))
         texts.append((lang, lines))
@@ -232,15 +225,6 @@ def _decision(revision_id: int) -> Revision:
     return revision
 
 
-def _slug_taken(kind: Kind, revision: Revision) -> bool:
-    if kind.key != "slug":
-        return False
-    others = select(func.count()).where(
-        kind.model.slug == revision.values.get("slug"), kind.model.id != (revision.item_id or -1)
-    )
-    return bool(db.session.scalar(others))
-
-
 def _claim(revision: Revision, state: str) -> bool:
     """Decide the revision if it is still pending and still the version the reviewer saw, in one statement.
 
@@ -258,10 +242,15 @@ def _claim(revision: Revision, state: str) -> bool:
     return bool(getattr(decided, "rowcount", 0))
 
 
-def _decided_meanwhile(revision: Revision) -> ResponseReturnValue:
+def _not_decided(revision: Revision, why: str) -> ResponseReturnValue:
+    """Undo whatever the decision began, and say why on the revision's page."""
     db.session.rollback()
-    flash(_("This change was decided or edited a moment ago. Please look at it again."))
+    flash(why)
     return redirect(url_for(".revision", revision_id=revision.id), code=303)
+
+
+def _decided_meanwhile(revision: Revision) -> ResponseReturnValue:
+    return _not_decided(revision, _("This change was decided or edited a moment ago. Please look at it again."))
 
 
 @bp.post("/revisions/<int:revision_id>/approve")
@@ -272,16 +261,14 @@ def approve(revision_id: int) -> ResponseReturnValue:
     if not _claim(revision, "approved"):
         return _decided_meanwhile(revision)
     kind = KINDS[revision.kind]
-    if _slug_taken(kind, revision):
-        db.session.rollback()
-        flash(_("Another item already has this address; the change cannot be published as it is."))
-        return redirect(url_for(".revision", revision_id=revision.id), code=303)
+    if slug_taken(kind, revision.values.get("slug"), revision.item_id):
+        return _not_decided(
+            revision, _("Another item already has this address; the change cannot be published as it is.")
+        )
     item = _item(kind, revision)
     if revision.item_id is not None and (item is None or not kind.reviewed(item)):
         # The item was withdrawn from the public (or removed) since: the change no longer applies.
-        db.session.rollback()
-        flash(_("This item is no longer public, so the change no longer applies."))
-        return redirect(url_for(".revision", revision_id=revision.id), code=303)
+        return _not_decided(revision, _("This item is no longer public, so the change no longer applies."))
     if item is None:
         item = kind.model()
         db.session.add(item)
