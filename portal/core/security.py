@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, request
@@ -90,19 +91,24 @@ def trusted_hosts(portal_url: str) -> list[str]:
 
 #: counted in the rate limiter's storage (Redis in production), so that `check` in another process sees it
 FORWARDED_KEY = "portal:forwarded-without-proxy-hops"
-_warned = False
+FORWARDED_KEPT = 7 * 24 * 3600
+#: a process notes it at most this often, so that a misconfigured proxy does not cost a round trip per request
+FORWARDED_NOTE_EVERY = 3600
 
 
 def notice_forwarded_headers() -> None:
     """Remember X-Forwarded-For arriving while PROXY_HOPS is 0: the app sees the proxy's address, not the client's."""
-    global _warned
     if current_app.config["PROXY_HOPS"] or "X-Forwarded-For" not in request.headers:
         return
-    if current_app.config["RATELIMIT_ENABLED"]:  # otherwise the limiter has no storage
-        limiter.storage.incr(FORWARDED_KEY, 7 * 24 * 3600)
-    if not _warned:
-        _warned = True
+    noted = current_app.extensions.get("portal.forwarded_noted_at")
+    now = time.monotonic()
+    if noted is not None and now - noted < FORWARDED_NOTE_EVERY:
+        return
+    if noted is None:
         log.warning("X-Forwarded-For arrives but PROXY_HOPS is 0: client addresses are the proxy's")
+    current_app.extensions["portal.forwarded_noted_at"] = now
+    if current_app.config["RATELIMIT_ENABLED"]:  # otherwise the limiter has no storage
+        limiter.storage.incr(FORWARDED_KEY, FORWARDED_KEPT)
 
 
 def forwarded_without_proxy_hops() -> bool:
