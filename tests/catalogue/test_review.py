@@ -9,11 +9,12 @@ from sqlalchemy import select
 
 from portal.catalogue.models import Opportunity, Revision, Sector, Zone
 from portal.core.extensions import db
+from portal.staff.accounts import create_user
 from portal.staff.models import AuditEntry
 from tests.catalogue.test_curation import act, listing_form, new_curator, stored_listing
 from tests.conftest import database, reload
 from tests.factories import make_sector, make_zone
-from tests.staff.accounts import csrf_from
+from tests.staff.accounts import PASSWORD, csrf_from, sign_in
 
 PUBLIC = "/en/opportunities/sialkot-surgical-steel"
 
@@ -50,6 +51,15 @@ def edit_form(client, item, **changes):
         data[name] = value
     data.update(changes)
     return client.post(f"/admin/opportunities/{item.id}", data={k: v for k, v in data.items() if v is not None})
+
+
+def second_admin(app):
+    """Another administrator than the ``admin`` account, signed in."""
+    with database(app):
+        create_user("second-admin@example.org", "admin", None, PASSWORD)
+    client = app.test_client()
+    sign_in(client, "second-admin@example.org")
+    return client
 
 
 def decide(client, revision_url: str, decision: str, version: str | None = None):
@@ -192,14 +202,7 @@ def test_zone_and_sector_edits_wait_for_review(app, signed_in, staff):
     revision_url = admin.post(f"/admin/sectors/{sector.id}", data=data).headers["Location"]
     assert decide(admin, revision_url, "approve").status_code == 403
     assert signed_in("curator_nia").get(revision_url).status_code == 404
-    from portal.staff.accounts import create_user
-    from tests.staff.accounts import PASSWORD, sign_in
-
-    with database(app):
-        create_user("second-admin@example.org", "admin", None, PASSWORD)
-    second = app.test_client()
-    sign_in(second, "second-admin@example.org")
-    assert decide(second, revision_url, "approve").status_code == 303
+    assert decide(second_admin(app), revision_url, "approve").status_code == 303
     with database(app):
         assert db.session.get(Sector, sector.id).texts["en"].name == "Energy and power"
         assert db.session.scalar(select(Zone.slug)) == "naryn-fez"
@@ -232,14 +235,7 @@ def test_handing_a_listing_to_another_agency_is_for_administrators(app, signed_i
     page = boi.get(revision_url).get_data(as_text=True)
     assert "only an administrator can approve it" in page and "Approve and publish" not in page
     assert decide(boi, revision_url, "approve").status_code == 403
-    from portal.staff.accounts import create_user
-    from tests.staff.accounts import PASSWORD, sign_in
-
-    with database(app):
-        create_user("second-admin@example.org", "admin", None, PASSWORD)
-    second = app.test_client()
-    sign_in(second, "second-admin@example.org")
-    assert decide(second, revision_url, "approve").status_code == 303
+    assert decide(second_admin(app), revision_url, "approve").status_code == 303
     assert reload(app, published).agency_id == agency_id(app, "NIA")
 
 

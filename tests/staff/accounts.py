@@ -54,6 +54,13 @@ def sign_in(client, key: str, password: str = PASSWORD):
     )
 
 
+def change_password(client, new: str, current: str = PASSWORD):
+    """Change the signed-in user's password on the account page, as a browser does."""
+    token = csrf_from(client.get("/admin/account").get_data(as_text=True))
+    data = {"password-csrf_token": token, "password-current": current, "password-new": new, "password-confirm": new}
+    return client.post("/admin/account", data=data)
+
+
 @pytest.fixture
 def signed_in(app, staff):
     """A function giving a test client signed in as one of the ACCOUNTS."""

@@ -9,7 +9,7 @@ from portal.core.extensions import db
 from portal.enquiries.models import Enquiry
 from portal.staff.models import AuditEntry, User
 from tests.conftest import database, temporary_app
-from tests.staff.accounts import PASSWORD, csrf_from, sign_in
+from tests.staff.accounts import PASSWORD, change_password, csrf_from, sign_in
 
 WRONG = "The e-mail address or the password is not right."
 
@@ -144,26 +144,9 @@ def test_staff_area_speaks_the_users_language(app, staff, signed_in):
 
 def test_change_password(app, staff, signed_in):
     client = signed_in("curator_boi")
-    token = csrf_from(client.get("/admin/account").get_data(as_text=True))
-    bad = client.post(
-        "/admin/account",
-        data={
-            "password-csrf_token": token,
-            "password-current": "nope",
-            "password-new": "a brand new secret",
-            "password-confirm": "a brand new secret",
-        },
-    )
+    bad = change_password(client, "a brand new secret", current="nope")
     assert bad.status_code == 400
-    good = client.post(
-        "/admin/account",
-        data={
-            "password-csrf_token": token,
-            "password-current": PASSWORD,
-            "password-new": "a brand new secret",
-            "password-confirm": "a brand new secret",
-        },
-    )
+    good = change_password(client, "a brand new secret")
     assert good.status_code == 303
     assert sign_in(app.test_client(), "curator_boi", "a brand new secret").status_code == 303
     assert sign_in(app.test_client(), "curator_boi", PASSWORD).status_code == 400

@@ -12,7 +12,7 @@ from portal.staff.accounts import create_user
 from portal.staff.models import AuditEntry, User
 from tests.conftest import database, temporary_app
 from tests.factories import make_agency
-from tests.staff.accounts import PASSWORD, csrf_from, sign_in
+from tests.staff.accounts import PASSWORD, change_password, csrf_from, sign_in
 
 
 def sign_in_to(client, target: str, email: str = "officer_boi@example.org"):
@@ -72,16 +72,7 @@ def test_a_copied_cookie_stops_working_after_sign_out(app, staff):
 
 def test_a_copied_cookie_stops_working_after_a_password_change_but_the_user_stays_in(app, staff):
     client, thief = copied_session(app, "curator_boi")
-    token = csrf_from(client.get("/admin/account").get_data(as_text=True))
-    response = client.post(
-        "/admin/account",
-        data={
-            "password-csrf_token": token,
-            "password-current": PASSWORD,
-            "password-new": "a brand new secret",
-            "password-confirm": "a brand new secret",
-        },
-    )
+    response = change_password(client, "a brand new secret")
     assert response.status_code == 303
     assert thief.get("/admin/enquiries").status_code == 302
     assert client.get("/admin/enquiries").status_code == 200
@@ -206,9 +197,7 @@ def test_a_successful_sign_in_does_not_count_against_the_limit(database_url):
 )
 def test_weak_new_passwords_are_refused_with_a_reason(app, staff, signed_in, password, reason):
     client = signed_in("curator_boi")
-    token = csrf_from(client.get("/admin/account").get_data(as_text=True))
-    data = {"password-csrf_token": token, "password-current": PASSWORD}
-    response = client.post("/admin/account", data={**data, "password-new": password, "password-confirm": password})
+    response = change_password(client, password)
     assert response.status_code == 400
     assert reason in response.get_data(as_text=True)
     assert sign_in(app.test_client(), "curator_boi", password).status_code == 400
@@ -239,17 +228,7 @@ def test_the_user_is_told_by_mail_when_their_password_changes(app, staff, signed
 
     with database(app):
         db.session.get(User, staff["curator_boi"].id).preferred_language = "ru"
-    client = signed_in("curator_boi")
-    token = csrf_from(client.get("/admin/account").get_data(as_text=True))
-    client.post(
-        "/admin/account",
-        data={
-            "password-csrf_token": token,
-            "password-current": PASSWORD,
-            "password-new": "a brand new secret",
-            "password-confirm": "a brand new secret",
-        },
-    )
+    change_password(signed_in("curator_boi"), "a brand new secret")
     with database(app):
         (mail,) = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "security")).all()
     assert mail.recipient == "curator_boi@example.org" and mail.lang == "ru"
