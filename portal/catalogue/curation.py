@@ -205,6 +205,17 @@ def add_attachment(item_id: int) -> ResponseReturnValue:
     return _back(item.id)
 
 
+def _posted_attachment(item_id: int, attachment_id: int) -> tuple[Opportunity, Attachment]:
+    """The listing (if the user may edit it) and one of its files, for a form posted about the file."""
+    item = load(LISTING, item_id)
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.opportunity_id != item.id:
+        abort(404)
+    if not LocalizedForm().validate_on_submit():
+        abort(400)
+    return item, attachment
+
+
 def may_approve(user: Any, attachment: Attachment) -> bool:
     """A second person: a curator of the listing's agency or an administrator who did not add the file."""
     return (
@@ -218,12 +229,7 @@ def may_approve(user: Any, attachment: Attachment) -> bool:
 @roles_required("curator")
 def approve_attachment(item_id: int, attachment_id: int) -> ResponseReturnValue:
     """Show a file added to a published listing to the public: the second person's approval."""
-    item = load(LISTING, item_id)
-    attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None or attachment.opportunity_id != item.id:
-        abort(404)
-    if not LocalizedForm().validate_on_submit():
-        abort(400)
+    item, attachment = _posted_attachment(item_id, attachment_id)
     if not may_approve(current_user, attachment):
         abort(403)
     attachment.approved_at = utcnow()
@@ -243,12 +249,7 @@ def approve_attachment(item_id: int, attachment_id: int) -> ResponseReturnValue:
 @roles_required("curator")
 def delete_attachment(item_id: int, attachment_id: int) -> ResponseReturnValue:
     """Remove an attachment."""
-    item = load(LISTING, item_id)
-    attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None or attachment.opportunity_id != item.id:
-        abort(404)
-    if not LocalizedForm().validate_on_submit():
-        abort(400)
+    item, attachment = _posted_attachment(item_id, attachment_id)
     audit.record(
         "attachment.remove",
         "opportunity",
