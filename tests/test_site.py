@@ -1,9 +1,8 @@
-"""The health check and the error pages."""
+"""The health check (tests/test_operations.py has its live and ready halves) and the error pages."""
 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy.exc import OperationalError
 
 from portal.core.extensions import db
 
@@ -11,7 +10,7 @@ from portal.core.extensions import db
 def test_healthz_answers_when_the_database_does(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": True}
+    assert response.get_json() == {"status": "ok", "database": True, "migrations": True}
 
 
 def test_healthz_reports_an_unreachable_database(tmp_path):
@@ -20,7 +19,7 @@ def test_healthz_reports_an_unreachable_database(tmp_path):
     app = make_app(f"sqlite:///{tmp_path}/missing/dir/db.sqlite3")
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
-    assert response.get_json()["database"] is False
+    assert response.get_json() == {"status": "unavailable", "database": False, "migrations": False}
     with app.app_context():
         db.engine.dispose()
 
@@ -31,7 +30,7 @@ def test_server_error_page_is_localized(app, lang, words):
 
     @app.get("/<lang:lang>/boom")
     def boom(lang):
-        raise OperationalError("SELECT 1", {}, Exception("database went away"))
+        raise LookupError("database went away")
 
     response = app.test_client().get(f"/{lang}/boom")
     assert response.status_code == 500
