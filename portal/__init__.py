@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from datetime import timedelta
 from typing import Any
@@ -9,13 +10,16 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal.core import config, i18n, requestlog, security
+from portal.core import assets, config, i18n, requestlog, security
 from portal.core import extensions as ext
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
-    os.makedirs(app.instance_path, exist_ok=True)
+    # The instance folder holds the SQLite file and the key `make run` writes; a read-only
+    # production install (systemd's ProtectSystem=strict) needs neither, and may lack it.
+    with contextlib.suppress(OSError):
+        os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(config.from_environment(app.instance_path))
     if test_config:
         app.config.update(test_config)
@@ -39,6 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ext.login_manager.init_app(app)
     i18n.init_app(app)
     requestlog.init_app(app)
+    assets.init_app(app)
 
     from portal.catalogue import cli as catalogue_cli
     from portal.catalogue import curation, review
@@ -49,7 +54,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from portal.enquiries import inbox
     from portal.enquiries import views as enquiry_views
     from portal.mail import cli as mail_cli
+    from portal.operations import metrics
     from portal.operations.check import check
+    from portal.operations.pages import error_pages
     from portal.staff import cli as staff_cli
     from portal.staff import views as staff_views
 
@@ -64,6 +71,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         dashboard_views.bp,
     ):
         app.register_blueprint(blueprint)
-    for command in (catalogue_cli.seed, mail_cli.outbox, enquiries_cli.enquiries, staff_cli.users, check):
+    for command in (catalogue_cli.seed, mail_cli.outbox, enquiries_cli.enquiries, staff_cli.users, check, error_pages):
         app.cli.add_command(command)
+    metrics.init_app(app)
     return app

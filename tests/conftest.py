@@ -38,10 +38,35 @@ def skip_or_fail(reason: str):
     pytest.skip(reason)
 
 
+def localized_message(message: str, lang: str) -> str:
+    """``message`` as the compiled catalogues translate it into ``lang``."""
+    from babel.support import Translations
+
+    return Translations.load(str(Path(__file__).resolve().parents[1] / "translations"), [lang]).gettext(message)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def self_signed_certificate(folder: Path, *names: str) -> tuple[Path, Path]:
+    """A certificate and its key for ``names`` (host names or IP addresses), made now with openssl."""
+    if not shutil.which("openssl"):
+        skip_or_fail("openssl is not installed")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    alternatives = ",".join(("IP:" if name[0].isdigit() else "DNS:") + name for name in names)
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", f"/CN={names[0]}"),
+            *("-addext", f"subjectAltName={alternatives}", "-keyout", str(key), "-out", str(cert)),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return cert, key
 
 
 def _pg_program(name: str) -> str | None:

@@ -83,3 +83,35 @@ def test_check_runs_with_a_missing_key_to_report_it(tmp_path):
     result = _flask(["check"], tmp_path, DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3")
     assert result.returncode == 1
     assert "FAIL SECRET_KEY is not set" in result.stdout
+
+
+def test_a_rate_limit_storage_that_does_not_answer_is_reported(production):
+    from tests.conftest import free_port
+
+    # Nothing listens on that port: Redis is down.
+    with temporary_app(
+        production.config["SQLALCHEMY_DATABASE_URI"],
+        **PRODUCTION | {"RATELIMIT_STORAGE_URI": f"redis://:secret@127.0.0.1:{free_port()}/0"},
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_OPTIONS={"socket_connect_timeout": 1, "socket_timeout": 1},
+    ) as app:
+        result = app.test_cli_runner().invoke(args=["check"])
+    assert result.exit_code == 1
+    failing = [text for text in result.output.splitlines() if text.startswith("FAIL ")]
+    assert len(failing) == 1 and "does not answer: start Redis" in failing[0], result.output
+    assert "secret" not in result.output
+
+
+def test_a_database_behind_the_code_is_reported(production):
+    from sqlalchemy import text
+
+    with database(production) as session:
+        current = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        session.execute(text("UPDATE alembic_version SET version_num = '0008'"))
+    try:
+        result = production.test_cli_runner().invoke(args=["check"])
+    finally:
+        with database(production) as session:
+            session.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": current})
+    assert result.exit_code == 1
+    assert "FAIL The database is at revision 0008" in result.output and "run `db upgrade`" in result.output

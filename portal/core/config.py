@@ -27,13 +27,36 @@ def _list(name: str) -> list[str] | None:
     return [item.strip() for item in value.split(",") if item.strip()] if value else None
 
 
+def _engine_options(url: str) -> dict:
+    """A connection is tested before use (pre-ping), so a restarted database costs no failed request."""
+    options: dict = {"pool_pre_ping": True}
+    if url.startswith("postgresql"):
+        options.update(
+            #: connections each worker process keeps open, and how many more it may open at a peak
+            pool_size=int(os.environ.get("DATABASE_POOL_SIZE", "5")),
+            max_overflow=int(os.environ.get("DATABASE_MAX_OVERFLOW", "5")),
+            #: a request waits this long for a free connection, then gets the 503 page
+            pool_timeout=int(os.environ.get("DATABASE_POOL_TIMEOUT", "10")),
+            pool_recycle=1800,
+            connect_args={"connect_timeout": int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))},
+        )
+    return options
+
+
+def _storage_options(uri: str) -> dict:
+    """A Redis that does not answer must not hold requests up: give up quickly and count in memory meanwhile."""
+    if uri.startswith(("redis://", "rediss://")):
+        return {"socket_connect_timeout": 1, "socket_timeout": 1}
+    return {}
+
+
 def from_environment(instance_path: str) -> dict:
     """Return the settings as a dict for ``app.config.update``."""
     default_db = "sqlite:///" + os.path.join(instance_path, "portal.sqlite3")
     return {
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", default_db),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(os.environ.get("DATABASE_URL", default_db)),
         "LANGUAGES": ["en", "ur", "ru", "ky"],
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
@@ -41,6 +64,8 @@ def from_environment(instance_path: str) -> dict:
         "WTF_I18N_ENABLED": False,
         #: proxies in front of the app whose X-Forwarded-* headers are trusted (0: none)
         "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", "0")),
+        #: addresses and networks (CIDR) that may read /metrics; anyone else gets a 404
+        "METRICS_ALLOWED_IPS": _list("METRICS_ALLOWED_IPS") or ["127.0.0.1", "::1"],
         "PAGE_SIZE": int(os.environ.get("PAGE_SIZE", "12")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(256 * 1024))),
         "ATTACHMENT_MAX_BYTES": int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
@@ -57,7 +82,12 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_TIMEOUT": int(os.environ.get("MAIL_TIMEOUT", "15")),
         "OUTBOX_MAX_ATTEMPTS": int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8")),
         "OUTBOX_RETRY_SECONDS": int(os.environ.get("OUTBOX_RETRY_SECONDS", "60")),
+        #: how long a worker holds the messages it took; a worker that died frees them after this
+        "OUTBOX_CLAIM_SECONDS": int(os.environ.get("OUTBOX_CLAIM_SECONDS", "600")),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STORAGE_OPTIONS": _storage_options(os.environ.get("RATELIMIT_STORAGE_URI", "memory://")),
+        # With Redis down, each process counts in memory (a warning is logged) until Redis answers again.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         #: how many worker processes serve (gunicorn reads the same variable); `check` compares it with the storage
         "WEB_CONCURRENCY": int(os.environ.get("WEB_CONCURRENCY", "1")),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),

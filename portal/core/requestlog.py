@@ -47,10 +47,12 @@ def init_app(app: Flask) -> None:
     # First in, last out: the duration covers the other hooks too.
     app.before_request_funcs.setdefault(None, []).insert(0, start)
     app.after_request(finish)
-    logger = logging.getLogger("portal")
-    if logger.level == logging.NOTSET:
-        logger.setLevel(logging.INFO)
-    if not logging.getLogger().handlers and not logger.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-        logger.addHandler(handler)
+    # The portal's own lines, and the rate limiter's warnings (Redis unreachable, counting in memory).
+    for name, level in (("portal", logging.INFO), ("flask-limiter", logging.WARNING)):
+        logger = logging.getLogger(name)
+        if logger.level == logging.NOTSET:
+            logger.setLevel(level)
+        if not logging.getLogger().handlers and not any(isinstance(h, logging.StreamHandler) for h in logger.handlers):
+            handler = logging.StreamHandler()
+            handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+            logger.addHandler(handler)

@@ -108,7 +108,10 @@ def notice_forwarded_headers() -> None:
         log.warning("X-Forwarded-For arrives but PROXY_HOPS is 0: client addresses are the proxy's")
     current_app.extensions["portal.forwarded_noted_at"] = now
     if current_app.config["RATELIMIT_ENABLED"]:  # otherwise the limiter has no storage
-        limiter.storage.incr(FORWARDED_KEY, FORWARDED_KEPT)
+        try:
+            limiter.storage.incr(FORWARDED_KEY, FORWARDED_KEPT)
+        except Exception:  # Redis down: the request matters more than the note, which the next hour retries
+            log.warning("rate-limit storage unreachable: X-Forwarded-For without PROXY_HOPS not noted")
 
 
 def forwarded_without_proxy_hops() -> bool:

@@ -1,4 +1,4 @@
-"""What belongs to no feature: the language redirect, the health check, refusing NUL bytes, error pages."""
+"""What belongs to no feature: the language redirect, the health checks, refusing NUL bytes, error pages."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_te
 from flask.sansio.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.wrappers import Response
 
-from portal.core.extensions import db
+from portal.core.extensions import db, limiter
 from portal.core.forms import aria
+from portal.core.health import check
 from portal.core.i18n import best_language
 
 bp = Blueprint("site", __name__)
@@ -44,15 +45,35 @@ def root() -> Response:
 
 
 @bp.get("/healthz")
+@limiter.exempt
 def healthz() -> tuple[Response, int]:
-    """200 when the database answers, 503 when it does not."""
-    try:
-        db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        log.exception("health check: database unreachable")
-        db.session.rollback()
+    """200 when the database answers and is migrated to the head revision, 503 when not."""
+    health = check()
+    if not health.database:
+        return jsonify(status="unavailable", database=False, migrations=False), 503
+    if not health.ready:
+        return jsonify(status="unavailable", database=True, migrations=False), 503
+    return jsonify(status="ok", database=True, migrations=True), 200
+
+
+@bp.get("/healthz/live")
+@limiter.exempt
+def live() -> tuple[Response, int]:
+    """200 while the process answers; the database is not asked, so an outage does not get workers restarted."""
+    return jsonify(status="ok"), 200
+
+
+@bp.get("/healthz/ready")
+@limiter.exempt
+def ready() -> tuple[Response, int]:
+    """200 when this process can serve: the database answers and its schema is the migrations' head."""
+    health = check()
+    if not health.database:
         return jsonify(status="unavailable", database=False), 503
-    return jsonify(status="ok", database=True), 200
+    body = {"database": True, "migrations": health.migrations, "revision": health.revision, "head": health.head}
+    if not health.ready:
+        return jsonify(status="unavailable", **body), 503
+    return jsonify(status="ok", **body), 200
 
 
 def _error_language() -> None:
@@ -82,6 +103,24 @@ def error_page(error: HTTPException) -> tuple[str, int] | Response:
 
 for _status in ERROR_PAGES:
     bp.app_errorhandler(_status)(error_page)
+
+
+#: seconds a visitor is asked to wait when the database does not answer
+RETRY_AFTER = 30
+
+
+@bp.app_errorhandler(OperationalError)
+@bp.app_errorhandler(InterfaceError)
+@bp.app_errorhandler(PoolTimeout)
+def database_unavailable(error: Exception) -> tuple[str, int, dict[str, str]]:
+    """The database is restarting or out of reach: a localized 503 asking to try again, never a half-written record."""
+    log.error("database unavailable: %s", type(getattr(error, "orig", None) or error).__name__)
+    db.session.rollback()
+    if not g.get("lang"):
+        # Not the staff user's language: reading the user needs the database.
+        first = request.path.strip("/").split("/", 1)[0]
+        g.lang = first if first in current_app.config["LANGUAGES"] else best_language()
+    return render_template("errors/503.html"), 503, {"Retry-After": str(RETRY_AFTER)}
 
 
 @bp.record_once

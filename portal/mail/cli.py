@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-import time
+import signal
+import threading
 
 import click
 from flask.cli import AppGroup
@@ -20,20 +21,25 @@ log = logging.getLogger(__name__)
 @click.option("--sleep", default=10.0, show_default=True, help="Seconds between rounds with --loop.")
 def deliver(loop: bool, sleep: float) -> None:
     """Send the messages that are due, over SMTP (or to the console)."""
-    while True:
-        try:
-            report = deliver_due()
-        except Exception:
-            if not loop:
-                raise
-            # Keep the worker alive (the database may be restarting); try again next round.
-            db.session.rollback()
-            log.exception("outbox delivery round failed")
-            time.sleep(sleep)
-            continue
-        if report.sent or report.retrying or report.failed or not loop:
-            click.echo(str(report))
-        if not loop:
-            return
-        db.session.remove()  # give the connection back while sleeping
-        time.sleep(sleep)
+    stop = threading.Event()
+    if not loop:
+        click.echo(str(deliver_due()))
+        return
+    # SIGTERM (systemctl stop, a deploy) lets the message being sent finish; the rest waits for the next worker.
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+    try:
+        while not stop.is_set():
+            try:
+                report = deliver_due(stopping=stop.is_set)
+            except Exception:
+                # Keep the worker alive (the database may be restarting); try again next round.
+                db.session.rollback()
+                log.exception("outbox delivery round failed")
+                stop.wait(sleep)
+                continue
+            if report.sent or report.retrying or report.failed:
+                click.echo(str(report))
+            db.session.remove()  # give the connection back while sleeping
+            stop.wait(sleep)
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -12,6 +12,7 @@ import contextlib
 import logging
 import smtplib
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,7 +28,6 @@ from portal.mail.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
-CLAIM_FOR = timedelta(minutes=10)
 BATCH = 20
 LONGEST_WAIT = timedelta(hours=6)
 
@@ -51,6 +51,11 @@ def _due(now: datetime) -> tuple[Any, ...]:
     )
 
 
+def _claim_for() -> timedelta:
+    """How long a claim holds (OUTBOX_CLAIM_SECONDS): longer than one send may take, MAIL_TIMEOUT."""
+    return timedelta(seconds=current_app.config["OUTBOX_CLAIM_SECONDS"])
+
+
 def claim(now: datetime, limit: int = BATCH) -> list[OutboxMessage]:
     """Mark up to ``limit`` due messages as ours for a while, and return them."""
     candidates = select(OutboxMessage.id).where(*_due(now)).order_by(OutboxMessage.next_attempt_at).limit(limit)
@@ -68,7 +73,7 @@ def claim(now: datetime, limit: int = BATCH) -> list[OutboxMessage]:
         db.session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id.in_(ids), *_due(now))
-            .values(claimed_until=now + CLAIM_FOR, claimed_by=token)
+            .values(claimed_until=now + _claim_for(), claimed_by=token)
             .returning(OutboxMessage.id)
             .execution_options(synchronize_session=False)
         )
@@ -125,7 +130,7 @@ def _still_ours(message: OutboxMessage) -> bool:
             OutboxMessage.sent_at.is_(None),
             OutboxMessage.failed_at.is_(None),
         )
-        .values(claimed_until=utcnow() + CLAIM_FOR)
+        .values(claimed_until=utcnow() + _claim_for())
         .returning(OutboxMessage.id)
         .execution_options(synchronize_session=False)
     ).scalar()
@@ -134,6 +139,21 @@ def _still_ours(message: OutboxMessage) -> bool:
         return False
     db.session.refresh(message)
     return True
+
+
+def _release(messages: list[OutboxMessage]) -> None:
+    """Give back the claim on messages not sent, so that the next worker need not wait for it to lapse."""
+    db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id.in_([m.id for m in messages]),
+            OutboxMessage.claimed_by == messages[0].claimed_by,
+            OutboxMessage.sent_at.is_(None),
+        )
+        .values(claimed_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
 
 
 def _connection() -> Any:
@@ -153,8 +173,12 @@ def _loggable(error: Exception) -> str:
     return f"{type(error).__name__}" + (f" {code}" if code else "")
 
 
-def deliver_due(now: datetime | None = None) -> Report:
-    """Send every message that is due now; record failures for a later attempt."""
+def deliver_due(now: datetime | None = None, stopping: Callable[[], bool] = lambda: False) -> Report:
+    """Send every message that is due now; record failures for a later attempt.
+
+    ``stopping`` is asked before each message: once it says yes, the rest of the
+    batch is released for the next worker rather than sent.
+    """
     report = Report()
     max_attempts = current_app.config["OUTBOX_MAX_ATTEMPTS"]
     while True:
@@ -165,6 +189,9 @@ def deliver_due(now: datetime | None = None) -> Report:
         connection = _connection()
         try:
             for message in messages:
+                if stopping():
+                    _release(messages)
+                    return report
                 if not _still_ours(message):
                     continue
                 try:

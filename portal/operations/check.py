@@ -11,8 +11,8 @@ from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal.agencies.models import all_agencies
-from portal.core import security
-from portal.core.extensions import db
+from portal.core import health, security
+from portal.core.extensions import db, limiter
 
 
 def problems(app: Flask) -> Iterator[str]:
@@ -34,7 +34,10 @@ def problems(app: Flask) -> Iterator[str]:
             f"RATELIMIT_STORAGE_URI is memory:// with {config['WEB_CONCURRENCY']} workers: each counts alone; "
             "use redis://."
         )
-    if not config["PROXY_HOPS"] and security.forwarded_without_proxy_hops():
+    if not _rate_limit_storage_answers(config):
+        storage = _without_password(config["RATELIMIT_STORAGE_URI"])
+        yield f"RATELIMIT_STORAGE_URI ({storage}) does not answer: start Redis."
+    elif not config["PROXY_HOPS"] and security.forwarded_without_proxy_hops():
         yield "PROXY_HOPS is 0 but requests arrive with X-Forwarded-For: set it to the number of proxies in front."
     if config["STAFF_TWO_FACTOR"] != "required":
         yield "STAFF_TWO_FACTOR is 'optional': staff can sign in with a password alone; use 'required'."
@@ -44,9 +47,31 @@ def problems(app: Flask) -> Iterator[str]:
         db.session.rollback()
         yield f"The database cannot be read ({type(error).__name__}): check DATABASE_URL and run `db upgrade`."
         return
+    state = health.check()
+    if state.database and not state.ready:
+        yield (
+            f"The database is at revision {state.revision or 'none'}, the code at {state.head}: "
+            "run `db upgrade` (with the code the database was migrated by, if it is newer)."
+        )
     for agency in agencies:
         if not agency.enquiry_addresses:
             yield f"Agency {agency.code} has no address to receive enquiries: enquiries to it notify no one."
+
+
+def _rate_limit_storage_answers(config: dict) -> bool:
+    if not config["RATELIMIT_ENABLED"] or config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        return True
+    try:
+        return bool(limiter.storage.check())
+    except Exception:  # the storage's own client error (Redis refused the connection, timed out)
+        return False
+
+
+def _without_password(uri: str) -> str:
+    parts = urlsplit(uri)
+    if parts.password:
+        parts = parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@"))
+    return parts.geturl()
 
 
 @click.command("check")

@@ -9,14 +9,30 @@ gets the localized 429 page and is not checked at all.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from flask import abort, current_app
 from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse_many
+from limits.storage import MemoryStorage, Storage
 from limits.strategies import FixedWindowRateLimiter
 
 from portal.core.extensions import limiter
+
+log = logging.getLogger(__name__)
+
+
+def _storage() -> Storage:
+    """The limiter's storage, or this process's memory while that storage is unreachable."""
+    storage = limiter.storage
+    try:
+        if storage.check():
+            return storage
+    except Exception:  # a storage that fails its own check is as unreachable as one that says so
+        pass
+    log.warning("rate-limit storage unreachable: counting sign-in attempts in this process's memory")
+    return current_app.extensions.setdefault("portal.throttle_fallback", MemoryStorage())
 
 
 @dataclass
@@ -24,11 +40,13 @@ class Attempt:
     """The counters one attempt took."""
 
     taken: list[tuple[RateLimitItem, str]]
+    storage: Storage | None = None
 
     def refund(self) -> None:
         """Give back what a successful attempt took: only failures count against the limits."""
         for item, key in self.taken:
-            limiter.storage.incr(item.key_for(key), item.get_expiry(), amount=-1)
+            assert self.storage is not None
+            self.storage.incr(item.key_for(key), item.get_expiry(), amount=-1)
 
 
 def attempt(scope: str, account: str) -> Attempt:
@@ -39,7 +57,8 @@ def attempt(scope: str, account: str) -> Attempt:
         (current_app.config["LOGIN_ACCOUNT_LIMIT"], f"{scope}:account:{account}"),
         (current_app.config["LOGIN_IP_LIMIT"], f"{scope}:ip:{get_remote_address()}"),
     ]
-    window = FixedWindowRateLimiter(limiter.storage)
+    storage = _storage()
+    window = FixedWindowRateLimiter(storage)
     taken, allowed = [], True
     for limits, key in checks:
         for item in parse_many(limits):
@@ -47,4 +66,4 @@ def attempt(scope: str, account: str) -> Attempt:
             allowed = window.hit(item, key) and allowed
     if not allowed:
         abort(429)
-    return Attempt(taken)
+    return Attempt(taken, storage)

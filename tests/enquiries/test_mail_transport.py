@@ -6,7 +6,6 @@ import email
 import email.policy
 import logging
 import ssl
-import subprocess
 import threading
 
 import pytest
@@ -16,7 +15,7 @@ from sqlalchemy import select
 from portal.core.extensions import db
 from portal.mail import delivery
 from portal.mail.models import OutboxMessage
-from tests.conftest import database, temporary_app
+from tests.conftest import database, self_signed_certificate, temporary_app
 
 ADDRESSES = ["first@example.net", "poison@example.net", "third@example.net"]
 
@@ -135,35 +134,7 @@ def test_smtp_errors_in_the_log_name_no_address(app, caplog):
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory):
     """A self-signed certificate for 127.0.0.1, made now with openssl."""
-    folder = tmp_path_factory.mktemp("tls")
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    try:
-        subprocess.run(
-            [
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-days",
-                "1",
-                "-subj",
-                "/CN=127.0.0.1",
-                "-addext",
-                "subjectAltName=IP:127.0.0.1",
-                "-keyout",
-                str(key),
-                "-out",
-                str(cert),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
-    except FileNotFoundError:
-        pytest.skip("openssl is not installed")
-    return cert, key
+    return self_signed_certificate(tmp_path_factory.mktemp("tls"), "127.0.0.1")
 
 
 @pytest.fixture

@@ -112,3 +112,52 @@ def test_two_workers_at_once_send_each_message_once(pg_app, smtp):
     assert all(r.sent > 0 for r in reports), [str(r) for r in reports]
     ids = [m["X-Portal-Message"] for m in smtp.messages]
     assert len(ids) == 60 and len(set(ids)) == 60
+
+
+def test_a_claim_lasts_outbox_claim_seconds(app, client, agencies):
+    app.config["OUTBOX_CLAIM_SECONDS"] = 30
+    send_enquiry(client, destination="pk")
+    now = utcnow()
+    taken = claim(app, now)
+    assert len(taken) == 2
+    # Another worker finds nothing while the claim holds, and everything once it has lapsed.
+    assert claim(app, now + timedelta(seconds=29)) == []
+    assert sorted(claim(app, now + timedelta(seconds=31))) == sorted(taken)
+
+
+def test_a_worker_told_to_stop_sends_nothing_more_and_frees_its_batch(app, client, agencies, smtp):
+    send_enquiry(client, destination="pk")
+    with app.app_context():
+        report = delivery.deliver_due(stopping=lambda: True)
+    assert report.sent == 0
+    assert smtp.messages == []
+    # Released at once: the next worker need not wait for the claim to lapse.
+    assert all(m.claimed_until is None and m.sent_at is None for m in messages(app))
+    assert deliver_due(app).sent == 2
+
+
+def test_the_worker_stops_cleanly_on_sigterm(app_config, database_url, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "MAIL_BACKEND": "console",
+        "SECRET_KEY": "x" * 40,
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "portal", "outbox", "deliver", "--loop", "--sleep", "30"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    time.sleep(3)  # started, and sleeping between rounds
+    started = time.monotonic()
+    worker.send_signal(signal.SIGTERM)
+    output, _ = worker.communicate(timeout=20)
+    assert worker.returncode == 0, output
+    assert time.monotonic() - started < 5, "it does not sleep out its round"
