@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app portal
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint install translations extract-messages update-messages bench screenshots clean
+.PHONY: run test lint install translations extract-messages update-messages bench screenshots clean stack fuzz install-production
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,11 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	touch $@
 
 install: $(VENV)/.installed translations
+
+# Production (README, "Running in production"): the portal without the test and lint tools.
+install-production: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	$(BIN)/pybabel -q compile -d translations
 
 # Compiled catalogues are build output, made from the committed .po files.
 translations: $(VENV)/.installed
@@ -49,6 +54,15 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 
 test: install node_modules/axe-core/axe.min.js
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The production stack from deploy/ (PostgreSQL, Redis, two gunicorns, nginx, the outbox
+# worker, an SMTP server) on loopback, smoke-tested, then its fault drills; `make test` runs it too.
+stack: install
+	$(BIN)/python -m pytest tests/stack -p no:cacheprovider -s $(PYTEST_ARGS)
+
+# At least 10,000 generated requests through the real app (`make test` runs a sample).
+fuzz: install
+	FUZZ_REQUESTS=10000 $(BIN)/python -m pytest tests/test_fuzz.py -s $(PYTEST_ARGS)
 
 # Style (ruff), types (mypy on portal/) and the direction of imports (import-linter); settings in pyproject.toml.
 lint: $(VENV)/.installed
