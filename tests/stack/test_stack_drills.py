@@ -128,10 +128,11 @@ def test_drill_1_mail_server_down_then_up(stack):
     started = time.monotonic()
     attempts = at_once(stack, "d1", 20, threads=5)
     ids = stack.messages_of("d1-")
+    # Down long enough for every message to fail once and to be retried, and fail again, after its backoff.
     wait_for(
-        lambda: stack.scalar("SELECT min(attempts) FROM outbox_message WHERE id = ANY(%s)", ids) >= 1,
-        "a first failed attempt at every message",
-        timeout=60,
+        lambda: stack.scalar("SELECT min(attempts) FROM outbox_message WHERE id = ANY(%s)", ids) >= 2,
+        "two failed attempts at every message",
+        timeout=90,
     )
     tried = stack.scalar("SELECT sum(attempts) FROM outbox_message WHERE id = ANY(%s)", ids)
     down_for = time.monotonic() - started
