@@ -146,6 +146,7 @@ class SectorForm(TranslatedForm):
 class AgencyForm(TranslatedForm):
     website = StringField(
         _l("Website"),
+        filters=[lambda url: url or ""],  # a form posted without the field leaves it empty, not NULL
         validators=[
             Optional(),
             at_most(200),

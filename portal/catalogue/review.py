@@ -231,7 +231,8 @@ def _claim(revision: Revision, state: str) -> bool:
     Two reviewers at once decide it once; a save between showing and deciding makes the decision fail.
     """
     seen = request.form.get("version", "")
-    if not seen.isdigit():
+    # ASCII digits only ("²" is a digit to Python), and few enough for the column.
+    if not (seen.isascii() and seen.isdigit() and len(seen) <= 9):
         return False
     decided = db.session.execute(
         update(Revision)

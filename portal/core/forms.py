@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
+from flask import abort, current_app, has_request_context, request
 from flask_babel import get_translations, gettext, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -47,6 +47,20 @@ class LocalizedForm(FlaskForm):
     class Meta:
         def get_translations(self, form: Any) -> FormTranslations:
             return FORM_TRANSLATIONS
+
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            """What a browser posted; a NUL byte in it is a 400, as ``site.refuse_nul_bytes`` answers it.
+
+            That check reads urlencoded bodies only (uploads are multipart), so a form posted as
+            multipart would reach the database with one, which PostgreSQL refuses. Flask-WTF would
+            also read a JSON body, whose numbers and objects no field expects: its form stays empty.
+            """
+            if has_request_context() and request.is_json:
+                return None
+            formdata = super().wrap_formdata(form, formdata)  # type: ignore[misc]
+            if formdata is not None and any(isinstance(v, str) and "\x00" in v for _, v in formdata.items(multi=True)):
+                abort(400)
+            return formdata
 
 
 def at_most(n: int) -> Length:

@@ -67,6 +67,11 @@ def _date(value: str | None) -> date | None:
         return None
 
 
+def _user_id(value: str) -> bool:
+    """Whether ``value`` could be a user's id: ASCII digits ("²" is a digit to Python), few enough for the column."""
+    return value.isascii() and value.isdigit() and len(value) <= 9
+
+
 def parse_filters(args: Any) -> InboxFilters:
     status = args.get("status") or None
     assignee = args.get("assignee") or None
@@ -77,7 +82,7 @@ def parse_filters(args: Any) -> InboxFilters:
         country=country if country and country.isalpha() else None,
         since=_date(args.get("since")),
         until=_date(args.get("until")),
-        assignee=assignee if assignee and (assignee == "none" or assignee.isdigit()) else None,
+        assignee=assignee if assignee and (assignee == "none" or _user_id(assignee)) else None,
         overdue=args.get("overdue") in ("1", "on", "true"),
         q=(args.get("q") or "").strip()[:100],
         page=page_number(args.get("page")),

@@ -225,6 +225,26 @@ def test_admin_changes_where_an_agencys_enquiries_go(app, client, signed_in, sta
     assert change.changes["reply_days"] == [5, 3]
 
 
+def test_an_agency_posted_without_its_website_field_keeps_no_website(app, signed_in, staff):
+    """A client that leaves the field out (no browser does) gets no website, not a 500."""
+    admin = signed_in("admin")
+    nia = agency_id(app, "NIA")
+    token = csrf_from(admin.get(f"/admin/agencies/{nia}").get_data(as_text=True))
+    response = admin.post(
+        f"/admin/agencies/{nia}",
+        data={
+            "csrf_token": token,
+            "enquiry_email": "desk@nia.example",
+            "reply_days": "3",
+            "notification_language": "ru",
+            "text_en-name": "National Investment Agency",
+        },
+    )
+    assert response.status_code == 303
+    with database(app):
+        assert db.session.get(Agency, nia).website == ""
+
+
 def test_curator_adds_a_zone_that_appears_publicly(app, signed_in, staff):
     curator = signed_in("curator_nia")
     token = csrf_from(curator.get("/admin/zones/new").get_data(as_text=True))

@@ -225,6 +225,20 @@ def test_a_reviewer_approves_the_version_they_saw_not_one_written_since(app, sig
     assert "Something else written after" in app.test_client().get(PUBLIC).get_data(as_text=True)
 
 
+@pytest.mark.parametrize("version", ["²", "99999999999999999999", "-1", "1.0", ""])
+def test_a_version_that_is_not_a_small_whole_number_decides_nothing(app, signed_in, published, version):
+    """ "²" is a digit to Python but no number to int(); a huge one does not fit the column. Neither is a 500."""
+    writer = signed_in("curator_boi")
+    revision_url = edit_form(writer, published, **{"text_en-title": "Benign title"}).headers["Location"]
+    admin = signed_in("admin")
+    page = admin.get(revision_url).get_data(as_text=True)
+    response = admin.post(f"{revision_url}/approve", data={"csrf_token": csrf_from(page), "version": version})
+    assert response.status_code == 303
+    assert "decided or edited a moment ago" in admin.get(revision_url).get_data(as_text=True)
+    with database(app):
+        assert db.session.scalar(select(Revision.state)) == "pending"
+
+
 def test_handing_a_listing_to_another_agency_is_for_administrators(app, signed_in, staff, published):
     from tests.catalogue.test_curation import agency_id
 

@@ -104,6 +104,27 @@ def test_nul_bytes_are_refused_not_a_500(client, agencies, field):
     assert nothing_stored(client)
 
 
+def test_nul_bytes_in_a_multipart_body_are_refused_not_a_500(client, agencies):
+    """The early check reads urlencoded bodies only; PostgreSQL cannot store what a multipart one carries."""
+    form = client.get("/en/enquire").get_data(as_text=True)
+    data = {**VALID, "destination": "pk", "csrf_token": csrf_token(form), "message": "hello\x00world, of some length"}
+    response = client.post("/en/enquire", data=data, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert nothing_stored(client)
+
+
+@pytest.mark.parametrize(
+    "changes", [{}, {"message": 5}, {"email": 5}, {"phone": 123456789}, {"name": ["a", "b"]}, {"consent": {"a": 1}}]
+)
+def test_a_json_body_is_refused_not_a_500(client, agencies, changes):
+    """Flask-WTF would read a JSON body, whose numbers and lists no field expects; the form is for browsers."""
+    form = client.get("/en/enquire").get_data(as_text=True)
+    data = {**VALID, "destination": "pk", "csrf_token": csrf_token(form), **changes}
+    response = client.post("/en/enquire", json=data)
+    assert response.status_code == 400
+    assert nothing_stored(client)
+
+
 def test_non_ascii_mailbox_is_refused(client, agencies):
     """Its mail could not be delivered to the right mailbox over plain SMTP."""
     response = send_enquiry(client, email="josé@example.com")

@@ -73,6 +73,9 @@ def test_other_agency_is_404_by_url_filter_and_export(signed_in, enquiries):
         ("assignee=none", [0, 2]),
         ("q=%25", []),
         ("status=<script>&page=abc&since=not-a-date", [0, 2]),
+        # "²" is a digit to Python but no number to int(); a huge id does not fit the column
+        ("assignee=%C2%B2", [0, 2]),
+        ("assignee=99999999999999999999", [0, 2]),
     ],
 )
 def test_inbox_filters(signed_in, enquiries, query, expected):

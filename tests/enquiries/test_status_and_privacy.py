@@ -69,6 +69,14 @@ def test_a_wrong_pair_reveals_nothing(client, enquiry, reference, email):
     assert "Aigerim" not in page and 'class="receipt"' not in page
 
 
+def test_a_json_lookup_is_refused_not_a_500(client, enquiry):
+    form = client.get("/en/enquiries/status").get_data(as_text=True)
+    data = {"reference": 5, "email": ["a@example.org"], "csrf_token": csrf_token(form)}
+    response = client.post("/en/enquiries/status", json=data)
+    assert response.status_code == 400
+    assert NOT_FOUND not in response.get_data(as_text=True)
+
+
 def test_status_lookup_is_rate_limited(database_url, agencies):
     app = make_app(database_url, RATELIMIT_ENABLED=True, STATUS_RATE_LIMIT="3 per minute")
     client = app.test_client()

@@ -203,6 +203,17 @@ def test_weak_new_passwords_are_refused_with_a_reason(app, staff, signed_in, pas
     assert sign_in(app.test_client(), "curator_boi", password).status_code == 400
 
 
+def test_a_passphrase_longer_than_the_estimator_takes_is_accepted(app, staff, signed_in):
+    """zxcvbn refuses to rate more than 72 characters; a longer passphrase was a 500."""
+    passphrase = "violet tractors sing under the Bishkek rain while seven herons count apricots at dawn"
+    assert len(passphrase) > 72
+    assert change_password(signed_in("curator_boi"), passphrase).status_code == 303
+    assert sign_in(app.test_client(), "curator_boi", passphrase).status_code == 303
+    too_long = change_password(signed_in("curator_nia"), passphrase * 3)
+    assert too_long.status_code == 400
+    assert "Please use at most 200 characters." in too_long.get_data(as_text=True)
+
+
 def test_the_reason_is_given_in_the_users_language(app, staff, signed_in):
     with database(app):
         db.session.get(User, staff["admin"].id).preferred_language = "ru"
