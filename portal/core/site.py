@@ -28,10 +28,11 @@ ERROR_PAGES = (400, 403, 404, 405, 413, 429, 500)
 @bp.before_app_request
 def refuse_nul_bytes() -> None:
     """NUL bytes have no business in a query or form; PostgreSQL cannot store them."""
-    values = list(request.args.values())
-    # Uploads (multipart) are left to their view, which sets its own size limit first.
+    # Every value of a repeated key, not only the first.
+    values = [value for _, value in request.args.items(multi=True)]
+    # Uploads (multipart) are left to their view, which sets its own size limit first; LocalizedForm checks them.
     if request.method in ("POST", "PUT", "PATCH") and request.mimetype == "application/x-www-form-urlencoded":
-        values += list(request.form.values())
+        values += [value for _, value in request.form.items(multi=True)]
     if any("\x00" in value for value in values):
         abort(400)
 
