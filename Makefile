@@ -58,7 +58,7 @@ test: install node_modules/axe-core/axe.min.js
 # The production stack from deploy/ (PostgreSQL, Redis, two gunicorns, nginx, the outbox
 # worker, an SMTP server) on loopback, smoke-tested, then its fault drills; `make test` runs it too.
 stack: install
-	$(BIN)/python -m pytest tests/stack -p no:cacheprovider -s $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/stack -p no:cacheprovider $(PYTEST_ARGS)
 
 # At least 10,000 generated requests through the real app (`make test` runs a sample).
 fuzz: install

@@ -438,11 +438,23 @@ def stack(tmp_path_factory):
         stack.cluster.stop()
 
 
+#: each drill's figures, in the order the drills ran
+FIGURES: list[str] = []
+
+
 def figures(title: str, **numbers) -> str:
-    """One drill's figures, printed (``make stack`` runs with -s) and returned for the assertion messages."""
+    """One drill's figures, kept for the end of the run and returned for the assertion messages."""
     line = f"{title}: " + ", ".join(f"{key.replace('_', ' ')} {value}" for key, value in numbers.items())
-    print(f"\n[stack] {line}", flush=True)
+    FIGURES.append(line)
     return line
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The figures after the tests, in `make stack`, `make test` and CI alike (pass or fail)."""
+    if FIGURES:
+        terminalreporter.section("production stack: smoke and drill figures")
+        for line in FIGURES:
+            terminalreporter.write_line(line)
 
 
 def statuses(answers) -> str:
