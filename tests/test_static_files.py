@@ -6,7 +6,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from tests.conftest import localized_message
+from tests.conftest import localized_message, make_app
 
 STATIC = Path(__file__).resolve().parents[1] / "portal" / "static"
 
@@ -43,3 +43,12 @@ def test_error_pages_are_written_in_every_language(app, tmp_path):
         assert f'<html lang="{lang}" dir="{direction}">' in unavailable
         assert localized_message("The portal is briefly unavailable", lang) in unavailable
         assert localized_message("What you sent is too large", lang) in too_large
+
+
+def test_error_pages_are_written_with_production_settings(tmp_path):
+    """No SERVER_NAME, and only the host of PORTAL_URL accepted: as `deploy/manage error-pages` runs."""
+    app = make_app(f"sqlite:///{tmp_path}/portal.sqlite3", SERVER_NAME=None, PORTAL_URL="https://invest.example.org")
+    result = app.test_cli_runner().invoke(args=["error-pages", "--output", str(tmp_path / "errors")])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "errors" / "502.ru.html").read_text()
+    assert 'hreflang="en" href="https://invest.example.org/en/"' in page

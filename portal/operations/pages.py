@@ -24,7 +24,8 @@ def write_error_pages(folder: str) -> list[str]:
     written = []
     for lang in current_app.config["LANGUAGES"]:
         for status, template in PAGES.items():
-            with current_app.test_request_context(f"/{lang}/"):
+            # As a request to the portal's own address: the one host name it accepts.
+            with current_app.test_request_context(f"/{lang}/", base_url=current_app.config["PORTAL_URL"]):
                 g.lang = lang
                 refresh()  # Flask-Babel keeps the locale it found in the app context, which the loop shares
                 html = render_template(template)
