@@ -35,6 +35,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.permanent_session_lifetime = timedelta(minutes=app.config["STAFF_IDLE_MINUTES"])
 
     ext.db.init_app(app)
+    app.teardown_appcontext(ext.remove_session)
     ext.migrate.init_app(app, ext.db, directory=os.path.join(app.root_path, os.pardir, "migrations"))
     ext.babel.init_app(app, locale_selector=i18n.select_locale)
     ext.csrf.init_app(app)

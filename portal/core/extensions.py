@@ -13,6 +13,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase
 
 
@@ -46,6 +47,30 @@ def _sqlite_foreign_keys(dbapi_connection: Any, connection_record: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+def reset_session() -> None:
+    """Roll back the session's transaction; if the database has dropped the connection, discard it instead.
+
+    A restarting PostgreSQL ends each connection with "terminating connection due to
+    administrator command", after which even ROLLBACK fails.
+    """
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        db.session().invalidate()
+
+
+def remove_session(exception: BaseException | None = None) -> None:
+    """End the request's session (teardown); a connection the database dropped is thrown away, not an error.
+
+    Registered after Flask-SQLAlchemy's own teardown, so it runs first and leaves that one nothing to do.
+    """
+    try:
+        db.session.remove()
+    except SQLAlchemyError:
+        db.session().invalidate()
+        db.session.remove()
 
 
 migrate = Migrate()

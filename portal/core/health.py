@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from portal.core.extensions import db
+from portal.core.extensions import db, reset_session
 
 log = logging.getLogger(__name__)
 
@@ -58,13 +58,13 @@ def check() -> Health:
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError:
         log.exception("health check: database unreachable")
-        db.session.rollback()
+        reset_session()
         return Health(database=False)
     try:
         revisions = set(db.session.scalars(text("SELECT version_num FROM alembic_version")))
     except SQLAlchemyError:
         # No table: the database answers but was never migrated.
-        db.session.rollback()
+        reset_session()
         revisions = set()
     expected = migrations(current_app.extensions["migrate"].directory)
     if revisions == expected.heads:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.wrappers import Response
 
-from portal.core.extensions import db, limiter
+from portal.core.extensions import limiter, reset_session
 from portal.core.forms import aria
 from portal.core.health import check
 from portal.core.i18n import best_language
@@ -93,7 +93,7 @@ def _error_language() -> None:
 def error_page(error: HTTPException) -> tuple[str, int] | Response:
     status = error.code or 500
     if status >= 500:
-        db.session.rollback()
+        reset_session()
     _error_language()
     if isinstance(error, SecurityError):
         # A Host outside TRUSTED_HOSTS: no link can be built for it, so the answer is plain text.
@@ -116,7 +116,7 @@ RETRY_AFTER = 30
 def database_unavailable(error: Exception) -> tuple[str, int, dict[str, str]]:
     """The database is restarting or out of reach: a localized 503 asking to try again, never a half-written record."""
     log.error("database unavailable: %s", type(getattr(error, "orig", None) or error).__name__)
-    db.session.rollback()
+    reset_session()
     if not g.get("lang"):
         # Not the staff user's language: reading the user needs the database.
         first = request.path.strip("/").split("/", 1)[0]

@@ -9,7 +9,7 @@ import threading
 import click
 from flask.cli import AppGroup
 
-from portal.core.extensions import db
+from portal.core.extensions import remove_session, reset_session
 from portal.mail.delivery import deliver_due
 
 outbox = AppGroup("outbox", help="The outbox of mail waiting to be sent.")
@@ -33,13 +33,13 @@ def deliver(loop: bool, sleep: float) -> None:
                 report = deliver_due(stopping=stop.is_set)
             except Exception:
                 # Keep the worker alive (the database may be restarting); try again next round.
-                db.session.rollback()
+                reset_session()
                 log.exception("outbox delivery round failed")
                 stop.wait(sleep)
                 continue
             if report.sent or report.retrying or report.failed:
                 click.echo(str(report))
-            db.session.remove()  # give the connection back while sleeping
+            remove_session()  # give the connection back while sleeping
             stop.wait(sleep)
     finally:
         signal.signal(signal.SIGTERM, previous)

@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from portal.agencies.models import all_agencies
 from portal.core import health, security
-from portal.core.extensions import db, limiter
+from portal.core.extensions import limiter, reset_session
 
 
 def problems(app: Flask) -> Iterator[str]:
@@ -44,7 +44,7 @@ def problems(app: Flask) -> Iterator[str]:
     try:
         agencies = all_agencies()
     except SQLAlchemyError as error:
-        db.session.rollback()
+        reset_session()
         yield f"The database cannot be read ({type(error).__name__}): check DATABASE_URL and run `db upgrade`."
         return
     state = health.check()

@@ -22,7 +22,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
-from portal.core.extensions import db, limiter
+from portal.core.extensions import db, limiter, reset_session
 from portal.core.security import ConfigurationError
 from portal.core.time import utcnow
 from portal.mail.models import OutboxMessage
@@ -88,7 +88,7 @@ class OutboxCollector(Collector):
         try:
             queued, failed, age = outbox_figures(utcnow())
         except SQLAlchemyError as error:
-            db.session.rollback()
+            reset_session()
             log.warning("metrics: the database did not answer (%s)", type(error).__name__)
             up.add_metric([], 0)
             yield up

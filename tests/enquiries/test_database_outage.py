@@ -55,3 +55,26 @@ def test_an_enquiry_whose_commit_fails_is_not_stored_and_gets_a_503(app, monkeyp
     assert response.status_code == 503
     with database(app):
         assert db.session.scalar(select(func.count(Enquiry.id))) == 0
+
+
+def test_a_connection_the_database_terminated_after_the_answer_does_not_turn_it_into_an_error(pg_app):
+    """PostgreSQL restarting ends each session with 'terminating connection due to administrator command'.
+
+    When that lands after the view has answered, the answer stands: the dead connection is thrown away.
+    """
+    from flask import current_app
+    from sqlalchemy import create_engine, text
+
+    @pg_app.get("/en/terminated")
+    def terminated():
+        pid = db.session.execute(text("SELECT pg_backend_pid()")).scalar()
+        other = create_engine(current_app.config["SQLALCHEMY_DATABASE_URI"])
+        with other.begin() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        other.dispose()
+        return "answered"
+
+    response = pg_app.test_client().get("/en/terminated")
+    assert (response.status_code, response.get_data(as_text=True)) == (200, "answered")
+    # The next request gets a fresh connection.
+    assert pg_app.test_client().get("/healthz/ready").status_code == 200

@@ -234,11 +234,12 @@ def test_drill_4_postgresql_restarted_under_load(stack):
     after = [attempt(stack, f"d4-after-{n}") for n in range(10)]
     stored = stored_markers(stack, "d4")
     unavailable = [a for a in attempts if a.answer == 503]
+    mail = delivery_figures(stack, "d4")
     line = report(
         "drill 4, PostgreSQL restarted under load",
         attempts + after,
         stored,
-        delivery_figures(stack, "d4"),
+        mail,
         restart_seconds=restarted["seconds"],
         answered_503=len(unavailable),
         answered_503_with_a_row=sum(1 for a in unavailable if stored[a.marker]),
@@ -247,6 +248,10 @@ def test_drill_4_postgresql_restarted_under_load(stack):
     assert all(is_localized_503(a.page, a.lang) for a in unavailable), "each 503 is the localized page"
     assert_no_success_without_a_row(attempts + after, stored)
     assert all(a.succeeded for a in after), "the app recovers without a restart: " + line
+    # The worker too: a mail whose 'sent' could not be recorded is sent again, once, with the same Message-ID.
+    assert mail["delivered"] == mail["mails"] and all(mail["received"][i] <= 2 for i in mail["ids"]), line
+    message_ids = stack.mail.mailbox.message_ids()
+    assert all(message_ids[i] == {f"<outbox.{i}@localhost>"} for i in mail["ids"])
 
 
 def test_drill_5_one_app_instance_killed_under_load(stack):
