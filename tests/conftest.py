@@ -14,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,53 @@ def self_signed_certificate(folder: Path, *names: str) -> tuple[Path, Path]:
         timeout=60,
     )
     return cert, key
+
+
+class RedisServer:
+    """redis-server on a free loopback port, keeping nothing on disk; it can be stopped and started again."""
+
+    def __init__(self, folder: Path | None = None):
+        program = shutil.which("redis-server") or shutil.which("redis-server", path="/usr/bin:/usr/sbin")
+        if not program:
+            skip_or_fail("redis-server is not installed (Debian package redis-server)")
+        self.port = free_port()
+        folder = folder or Path(tempfile.gettempdir())
+        self.command = [program, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no"]
+        self.command += ["--dir", str(folder)]
+        self.log = folder / f"redis-{self.port}.log"
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def client(self):
+        import redis
+
+        return redis.Redis(port=self.port, socket_timeout=2)
+
+    def answers(self) -> bool:
+        import redis
+
+        try:
+            return bool(self.client().ping())
+        except redis.RedisError:
+            return False
+
+    def start(self) -> None:
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(self.command, stdout=out, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 10
+        while not self.answers():
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                raise AssertionError(f"redis-server did not start:\n{self.log.read_text(errors='replace')}")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(10)
+            self.process = None
 
 
 def _pg_program(name: str) -> str | None:

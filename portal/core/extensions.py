@@ -83,3 +83,11 @@ login_manager.session_protection = "strong"
 login_manager.login_message = _l("Please sign in to see this page.")
 #: no default limits: the routes that need one (enquiry form, status lookup) name theirs
 limiter = Limiter(key_func=get_remote_address)
+
+
+def limiter_storage_answers() -> bool:
+    """Whether the rate limiter's storage (Redis in production) answers now."""
+    try:
+        return bool(limiter.storage.check())
+    except Exception:  # the storage client's own error (refused, timed out): as unreachable as a False
+        return False

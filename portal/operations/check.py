@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from portal.agencies.models import all_agencies
 from portal.core import health, security
-from portal.core.extensions import limiter, reset_session
+from portal.core.extensions import limiter_storage_answers, reset_session
 
 
 def problems(app: Flask) -> Iterator[str]:
@@ -61,10 +61,7 @@ def problems(app: Flask) -> Iterator[str]:
 def _rate_limit_storage_answers(config: dict) -> bool:
     if not config["RATELIMIT_ENABLED"] or config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
         return True
-    try:
-        return bool(limiter.storage.check())
-    except Exception:  # the storage's own client error (Redis refused the connection, timed out)
-        return False
+    return limiter_storage_answers()
 
 
 def _without_password(uri: str) -> str:

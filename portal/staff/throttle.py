@@ -18,19 +18,15 @@ from limits import RateLimitItem, parse_many
 from limits.storage import MemoryStorage, Storage
 from limits.strategies import FixedWindowRateLimiter
 
-from portal.core.extensions import limiter
+from portal.core.extensions import limiter, limiter_storage_answers
 
 log = logging.getLogger(__name__)
 
 
 def _storage() -> Storage:
     """The limiter's storage, or this process's memory while that storage is unreachable."""
-    storage = limiter.storage
-    try:
-        if storage.check():
-            return storage
-    except Exception:  # a storage that fails its own check is as unreachable as one that says so
-        pass
+    if limiter_storage_answers():
+        return limiter.storage
     log.warning("rate-limit storage unreachable: counting sign-in attempts in this process's memory")
     return current_app.extensions.setdefault("portal.throttle_fallback", MemoryStorage())
 

@@ -34,7 +34,14 @@ import psycopg
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.conftest import PostgresCluster, free_port, localized_message, self_signed_certificate, skip_or_fail
+from tests.conftest import (
+    PostgresCluster,
+    RedisServer,
+    free_port,
+    localized_message,
+    self_signed_certificate,
+    skip_or_fail,
+)
 from tests.enquiries.conftest import VALID, csrf_token
 from tests.stack.deployfiles import (
     DEPLOY,
@@ -157,7 +164,7 @@ class Stack:
     processes: dict[str, Process] = field(default_factory=dict)
     cluster: Cluster | None = None
     mail: MailServer | None = None
-    redis_command: list[str] = field(default_factory=list)
+    redis: RedisServer | None = None
 
     # --- addresses ---------------------------------------------------------------------
 
@@ -229,24 +236,6 @@ class Stack:
     def start_worker(self) -> Process:
         return self.run_unit("portal-outbox.service")
 
-    def start_redis(self) -> Process:
-        self.processes["redis"] = spawn("redis", self.redis_command, self.root / "redis.log")
-        wait_for(self.redis_answers, "redis-server", self.processes["redis"])
-        return self.processes["redis"]
-
-    def redis_answers(self) -> bool:
-        import redis
-
-        try:
-            return bool(redis.Redis(port=self.ports["redis"], socket_timeout=1).ping())
-        except redis.RedisError:
-            return False
-
-    def redis(self):
-        import redis
-
-        return redis.Redis(port=self.ports["redis"], socket_timeout=2)
-
     # --- the database, read directly -----------------------------------------------------
 
     def sql(self, query: str, *params) -> list[tuple]:
@@ -262,17 +251,8 @@ class Stack:
     def send_enquiry(self, marker: str, lang: str = "en") -> tuple[int, int, str]:
         """Open the form and send it, from an address of its own; (form status, send status, page)."""
         with self.client() as client:
-            form = client.get(f"/{lang}/enquire")
-            if form.status_code != 200:
-                return form.status_code, 0, form.text
-            data = {
-                **VALID,
-                "csrf_token": csrf_token(form.text),
-                "destination": "pk",
-                "message": f"{VALID['message']} [{marker}]",
-            }
-            sent = client.post(f"/{lang}/enquire", data=data)
-            return 200, sent.status_code, sent.text
+            form, sent = fill_and_send(client, marker, lang)
+            return (form.status_code, 0, form.text) if sent is None else (200, sent.status_code, sent.text)
 
     def stored(self, marker: str) -> int:
         return self.scalar("SELECT count(*) FROM enquiry WHERE message LIKE %s", f"%[{marker}]%")
@@ -303,6 +283,25 @@ class Stack:
         return time.monotonic() - started
 
 
+def fill_and_send(client: httpx.Client, marker: str, lang: str = "en") -> tuple[httpx.Response, httpx.Response | None]:
+    """The enquiry form as an investor fills it in, ``[marker]`` ending the message; no sending if it did not open."""
+    form = client.get(f"/{lang}/enquire")
+    if form.status_code != 200:
+        return form, None
+    message = f"{VALID['message']} [{marker}]"
+    data = {**VALID, "csrf_token": csrf_token(form.text), "destination": "pk", "message": message}
+    return form, client.post(f"/{lang}/enquire", data=data)
+
+
+def status_lookups(
+    client: httpx.Client, count: int, reference: str = "PK-2026-99999", email: str = "nobody@example.net"
+):
+    """``count`` status look-ups for ``reference`` by one visitor, with the form's token; the answers."""
+    token = csrf_token(client.get("/en/enquiries/status").text)
+    data = {"csrf_token": token, "reference": reference, "email": email}
+    return [client.post("/en/enquiries/status", data=data) for _ in range(count)]
+
+
 def wait_for(condition, what: str, process: Process | None = None, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -318,7 +317,7 @@ def wait_for(condition, what: str, process: Process | None = None, timeout: floa
 def _program(name: str) -> str:
     found = shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/bin:/sbin")
     if not found:
-        skip_or_fail(f"{name} is not installed (Debian package {'nginx' if name == 'nginx' else 'redis-server'})")
+        skip_or_fail(f"{name} is not installed (Debian package {name})")
     return found
 
 
@@ -369,12 +368,12 @@ http {{
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory):
-    nginx, redis_server = _program("nginx"), _program("redis-server")
+    nginx = _program("nginx")
     root = Path(tmp_path_factory.mktemp("stack"))
     os.chmod(root, 0o755)
-    ports = {name: free_port() for name in ("http", "https", "app1", "app2", "redis", "smtp", "restored")}
+    ports = {name: free_port() for name in ("http", "https", "app1", "app2", "smtp", "restored")}
     cert, key = self_signed_certificate(root, HOST, "127.0.0.1")
-    stack = Stack(root=root, ports=ports, cert=cert, key=key)
+    stack = Stack(root=root, ports=ports, cert=cert, key=key, redis=RedisServer(root))
     try:
         stack.cluster = Cluster()
     except FileNotFoundError as error:
@@ -387,7 +386,7 @@ def stack(tmp_path_factory):
             PORTAL_URL=stack.base_url,
             TRUSTED_HOSTS=f"{HOST},127.0.0.1",
             DATABASE_URL=database_url,
-            RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{ports['redis']}/0",
+            RATELIMIT_STORAGE_URI=stack.redis.url,
             MAIL_SERVER="127.0.0.1",
             MAIL_PORT=str(ports["smtp"]),
             MAIL_CA_FILE=str(cert),
@@ -395,20 +394,7 @@ def stack(tmp_path_factory):
         )
         write_environment_file(root / "portal.env", settings)
         stack.env = settings
-        stack.redis_command = [
-            redis_server,
-            "--bind",
-            "127.0.0.1",
-            "--port",
-            str(ports["redis"]),
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(root),
-        ]
-        stack.start_redis()
+        stack.redis.start()
         stack.mail = MailServer(ports["smtp"], cert, key)
         stack.mail.start()
         for command in (("db", "upgrade"), ("error-pages",), ("seed", "--demo")):
@@ -435,6 +421,7 @@ def stack(tmp_path_factory):
             process.stop(signal.SIGQUIT if process.name == "nginx" else signal.SIGTERM)
         if stack.mail is not None:
             stack.mail.stop()
+        stack.redis.stop()
         stack.cluster.stop()
 
 
@@ -462,7 +449,7 @@ def statuses(answers) -> str:
     return " ".join(f"{status}×{count}" for status, count in sorted(counted.items()))
 
 
-def is_localized_503(page: str, lang: str) -> bool:
-    """The portal's own 503 page, in ``lang``: the html element's language and the translated heading."""
+def is_unavailable_page(page: str, lang: str) -> bool:
+    """The portal's "briefly unavailable" page (the app's 503, nginx's 502) in ``lang``: its language and heading."""
     heading = localized_message("The portal is briefly unavailable", lang)
     return f'<html lang="{lang}"' in page and heading in page

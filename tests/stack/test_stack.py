@@ -9,7 +9,8 @@ import httpx
 
 from portal.core.security import HEADERS, HSTS
 from tests.conftest import localized_message
-from tests.stack.conftest import HOST, figures, wait_for
+from tests.enquiries.conftest import VALID
+from tests.stack.conftest import HOST, figures, fill_and_send, fresh_address, status_lookups, wait_for
 from tests.stack.deployfiles import REPO
 
 
@@ -86,11 +87,7 @@ def test_bodies_over_max_content_length_are_refused_by_nginx(stack):
 def test_an_enquiry_travels_end_to_end(stack):
     marker = f"smoke-{uuid.uuid4().hex[:8]}"
     with stack.client() as client:
-        form = client.get("/en/enquire")
-        from tests.enquiries.conftest import VALID, csrf_token
-
-        data = {**VALID, "csrf_token": csrf_token(form.text), "destination": "pk", "message": f"Textiles [{marker}]"}
-        sent = client.post("/en/enquire", data=data)
+        _, sent = fill_and_send(client, marker)
         assert sent.status_code == 303
         assert sent.headers["Location"] == "/en/enquire/sent"
         thanks = client.get(sent.headers["Location"])
@@ -99,41 +96,25 @@ def test_an_enquiry_travels_end_to_end(stack):
         assert len(ids) == 2
         stack.wait_delivered(ids)
         mails = [m for m in stack.mail.mailbox.received if int(m["X-Portal-Message"]) in ids]
-        assert sorted(m["To"] for m in mails)[1] == VALID["email"] or VALID["email"] in [m["To"] for m in mails]
+        assert VALID["email"] in [m["To"] for m in mails]
         acknowledgement = next(m for m in mails if m["To"] == VALID["email"])
         assert reference in acknowledgement["Subject"] + acknowledgement.get_body(("plain",)).get_content()
         assert f"{stack.base_url}/en/enquiries/status" in acknowledgement.get_body(("plain",)).get_content()
-
-        status_page = client.get("/en/enquiries/status")
-        found = client.post(
-            "/en/enquiries/status",
-            data={"csrf_token": csrf_token(status_page.text), "reference": reference, "email": VALID["email"]},
-        )
+        (found,) = status_lookups(client, 1, reference, VALID["email"])
     assert found.status_code == 200
     assert reference in found.text
     figures("smoke: enquiry end to end", reference=reference, mails=len(mails))
 
 
-def _look_up_status(client: httpx.Client, token: str) -> int:
-    return client.post(
-        "/en/enquiries/status",
-        data={"csrf_token": token, "reference": "PK-2026-99999", "email": "nobody@example.net"},
-    ).status_code
-
-
 def test_a_rate_limit_holds_across_both_instances_counted_once_in_redis(stack):
-    from tests.enquiries.conftest import csrf_token
-
     limit = int(stack.env["STATUS_RATE_LIMIT"].split()[0])  # "10 per minute; ..."
-    with stack.client() as client:
-        address = client._transport._pool._local_address
-        token = csrf_token(client.get("/en/enquiries/status").text)
-        answers = [_look_up_status(client, token) for _ in range(limit + 4)]
+    address = fresh_address()
+    with stack.client(address) as client:
+        answers = [r.status_code for r in status_lookups(client, limit + 4)]
     with stack.client() as other:
-        other_token = csrf_token(other.get("/en/enquiries/status").text)
-        other_answer = _look_up_status(other, other_token)
+        (other_answer,) = [r.status_code for r in status_lookups(other, 1)]
     served_by = [stack.processes[name].output().count("endpoint=enquiries.status status=") for name in ("app1", "app2")]
-    keys = [key.decode() for key in stack.redis().keys("*") if address in key.decode()]
+    keys = [key.decode() for key in stack.redis.client().keys("*") if address in key.decode()]
     figures("smoke: rate limit", answers=" ".join(map(str, answers)), served_by_instance=served_by, redis_keys=keys)
     assert answers == [200] * limit + [429] * 4
     assert all(served_by), "both instances answered status look-ups"
