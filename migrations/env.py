@@ -6,7 +6,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
-from portal.catalogue.search import include_object
+from portal.catalogue.index import include_object
 
 config = context.config
 if config.config_file_name and not logging.getLogger().handlers:

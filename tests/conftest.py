@@ -24,7 +24,11 @@ from jinja2 import StrictUndefined
 from sqlalchemy import event
 
 from portal import create_app
+from portal.catalogue import index, synonyms
+from portal.catalogue.models import Synonym
 from portal.core.extensions import db
+from portal.core.freshness import ContentVersion
+from portal.core.time import utcnow
 
 ON_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -251,11 +255,19 @@ def app_config() -> dict:
 
 
 def empty_database(app) -> None:
+    """Every table emptied, and left as the migrations leave a new database: the content version
+    row, the default synonyms, an empty search index."""
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as connection:
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
+            connection.execute(index.search_table(connection).delete())
+            connection.execute(ContentVersion.__table__.insert().values(id=1, version=1))
+            connection.execute(
+                Synonym.__table__.insert(),
+                [{"phrases": phrases, "updated_at": utcnow()} for phrases in synonyms.DEFAULTS],
+            )
         db.engine.dispose()
 
 

@@ -6,7 +6,7 @@ import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, text
 
-from portal.catalogue.search import include_object
+from portal.catalogue.index import include_object
 from portal.core.extensions import db
 from tests.conftest import make_app
 

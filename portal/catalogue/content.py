@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from portal.catalogue.models import SLUG, Opportunity, Sector, Zone
 from portal.core.extensions import db
+from portal.core.freshness import PerVersion
 
 
 def valid_slug(slug: str) -> str:
@@ -47,6 +48,30 @@ def all_sectors() -> list[Sector]:
 def all_zones() -> list[Zone]:
     statement = select(Zone).options(joinedload(Zone.texts)).order_by(Zone.country.desc(), Zone.slug)
     return list(db.session.scalars(statement).unique())
+
+
+def _detached(load: Any) -> Any:
+    def loaded() -> list[Any]:
+        rows = load()
+        for row in rows:
+            db.session.expunge(row)  # and its texts (cascade): no later commit may expire them
+        return rows
+
+    return loaded
+
+
+_sectors = PerVersion(_detached(all_sectors))
+_zones = PerVersion(_detached(all_zones))
+
+
+def public_sectors() -> list[Sector]:
+    """Every sector with its texts, for public pages: read again only when public content changes."""
+    return list(_sectors.get())
+
+
+def public_zones() -> list[Zone]:
+    """Every zone with its texts, for public pages: read again only when public content changes."""
+    return list(_zones.get())
 
 
 def published_counts(column: Any) -> dict[Any, int]:

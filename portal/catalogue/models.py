@@ -13,6 +13,7 @@ from sqlalchemy.orm.collections import attribute_keyed_dict
 
 from portal.agencies.models import Agency
 from portal.core.extensions import Model
+from portal.core.freshness import public
 from portal.core.time import utcnow
 from portal.core.translated import TextMixin, Translated
 from portal.core.vocabulary import Vocabulary
@@ -71,6 +72,7 @@ STATES = Vocabulary(
 )
 
 
+@public
 class Sector(Translated, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
@@ -82,6 +84,7 @@ class Sector(Translated, Model):
     )
 
 
+@public
 class SectorText(TextMixin, Model):
     __table_args__ = (UniqueConstraint("sector_id", "lang"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -90,6 +93,7 @@ class SectorText(TextMixin, Model):
     description: Mapped[str] = mapped_column(Text, default="")
 
 
+@public
 class Zone(Translated, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
@@ -114,6 +118,7 @@ class Zone(Translated, Model):
     )
 
 
+@public
 class ZoneText(TextMixin, Model):
     __table_args__ = (UniqueConstraint("zone_id", "lang"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -128,6 +133,7 @@ class ZoneText(TextMixin, Model):
     operator: Mapped[str] = mapped_column(String(300), default="")
 
 
+@public
 class Opportunity(Translated, Model):
     __table_args__ = (
         # The public list always filters on state; these serve its filters and sorts.
@@ -136,6 +142,13 @@ class Opportunity(Translated, Model):
         Index("ix_opportunity_state_min_usd", "state", "min_usd"),
         Index("ix_opportunity_state_max_usd", "state", "max_usd"),
         Index("ix_opportunity_state_verified", "state", "last_verified_at"),
+        # facet counts and filters: each facet's column after state, so a count reads one index
+        Index("ix_opportunity_state_sector", "state", "sector_id"),
+        Index("ix_opportunity_state_country", "state", "country"),
+        Index("ix_opportunity_state_zone", "state", "zone_id"),
+        Index("ix_opportunity_state_stage", "state", "stage"),
+        Index("ix_opportunity_state_kind", "state", "kind"),
+        Index("ix_opportunity_state_region", "state", "region"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -184,6 +197,7 @@ class Opportunity(Translated, Model):
         return [file for file in self.attachments if file.approved]
 
 
+@public
 class Attachment(Model):
     """A brochure (PDF) or picture of an opportunity.
 
@@ -217,10 +231,8 @@ class Attachment(Model):
         return self.approved_at is not None
 
 
+@public
 class OpportunityText(TextMixin, Model):
-    # On PostgreSQL the migration adds a generated ``search_vector`` column with a
-    # GIN index; on SQLite triggers keep the FTS5 table ``opportunity_search`` in
-    # step. Neither is mapped here: catalogue.search is the one way to query them.
     __table_args__ = (UniqueConstraint("opportunity_id", "lang"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunity.id", ondelete="CASCADE"))
@@ -228,6 +240,37 @@ class OpportunityText(TextMixin, Model):
     summary: Mapped[str] = mapped_column(Text, default="")
     #: Markdown, rendered and sanitised on display
     body: Mapped[str] = mapped_column(Text, default="")
+
+
+class SearchTerm(Model):
+    """A stem found in published listings (catalogue.index keeps it in step): the search's vocabulary.
+
+    Misspelt and inflected words of a query are matched against it, and "did you mean" picks from it.
+    """
+
+    term: Mapped[str] = mapped_column(String(60), primary_key=True)
+    #: a word of the catalogue that has this stem, to show to visitors
+    word: Mapped[str] = mapped_column(String(60))
+    #: how many published listings contain it
+    documents: Mapped[int] = mapped_column(default=0)
+
+
+@public
+class Synonym(Model):
+    """Words and phrases that mean the same to an investor, in any language: "Kyrgyzstan, Киргизия, SEZ…".
+
+    A query containing one of them finds listings containing any of them. Curators keep the list.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the words and phrases, separated by commas
+    phrases: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    @property
+    def phrase_list(self) -> list[str]:
+        return [phrase.strip() for phrase in self.phrases.split(",") if phrase.strip()]
 
 
 #: where a revision is (``Revision.state``)

@@ -1,66 +1,121 @@
 """Finding published opportunities: filters, facet counts and full-text search.
 
-Full-text search runs in the database: an FTS5 table on SQLite, a ``tsvector``
-column with a GIN index on PostgreSQL. ``matching_ids`` hides the difference.
+The words of ``q`` become concepts (catalogue.query); the index (catalogue.index)
+is an FTS5 table on SQLite and a weighted ``tsvector`` on PostgreSQL. ``hits``
+hides the difference: listings meeting any concept, with how many they meet and
+the database's relevance score.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, String, cast, column, func, literal, literal_column, select, table, text, union_all
+from sqlalchemy import Integer, Select, String, cast, column, func, literal, literal_column, select, table, union_all
 from sqlalchemy.orm import joinedload
 
 from portal.agencies.models import COUNTRIES
-from portal.catalogue.models import STAGES, Opportunity, OpportunityText, Sector, Zone
+from portal.catalogue import query as understanding
+from portal.catalogue.models import OPPORTUNITY_KINDS, REGIONS, STAGES, Opportunity, OpportunityText, Sector, Zone
 from portal.core.extensions import db
 from portal.core.pagination import Page, page_number, paginate
 from portal.core.vocabulary import Vocabulary
 
-MAX_QUERY_LENGTH = 200
-MAX_TERMS = 8
+MAX_QUERY_LENGTH = understanding.MAX_QUERY_LENGTH
 MAX_USD = 10**12
-FACETS = ("sector", "country", "zone", "stage")
+FACETS = ("sector", "country", "zone", "stage", "kind", "region")
 SORTS = Vocabulary(
+    relevance=_l("Best match first"),
     featured=_l("Featured first"),
     newest=_l("Newest first"),
     amount_asc=_l("Smallest investment first"),
     amount_desc=_l("Largest investment first"),
 )
+#: names of the filters, for "without the filter …"
+FILTER_NAMES = Vocabulary(
+    sector=_l("Sector"),
+    country=_l("Country"),
+    zone=_l("Economic zone"),
+    stage=_l("Stage"),
+    kind=_l("Kind of deal"),
+    region=_l("Region"),
+    min_usd=_l("Investment from"),
+    max_usd=_l("Investment up to"),
+)
+#: FTS5's bm25 weight of each field: title, summary, body, meta
+_BM25 = "10.0, 5.0, 1.0, 3.0"
+#: ts_rank_cd's weight of each field's letter: {D (body), C (meta), B (summary), A (title)}
+_TS_WEIGHTS = "{0.1, 0.3, 0.5, 1.0}"
 
-_WORD = re.compile(r"[^\W_]+")
+
+def _postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
 
 
-def normalise(value: str) -> str:
-    """Fold what the database's tokenisers would not: case and ё/е."""
-    return value.lower().replace("ё", "е")
+#: where a concept is met, and what that adds to its weight: anywhere, and again in these fields
+_TIERS = {None: 1, "title": 2, "summary": 1, "meta": 1}
+_LETTERS = {"title": "A", "summary": "B", "meta": "C", "body": "D"}
 
 
-def search_terms(query: str) -> list[str]:
-    """The words of a user's query, bounded in length and number, safe to quote."""
-    return _WORD.findall(normalise(query[:MAX_QUERY_LENGTH]))[:MAX_TERMS]
+def matching_ids(concepts: list[understanding.Concept], field: str | None = None) -> Select:
+    """A SELECT of the ids of listings meeting any of ``concepts`` (in ``field`` only, if given)."""
+    if _postgresql():
+        search = table("opportunity_search", column("opportunity_id"))
+        return select(search.c.opportunity_id).where(_ts_match(concepts, field))
+    fts = table("opportunity_search", column("rowid"))
+    match = literal_column("opportunity_search").op("MATCH")
+    return select(fts.c.rowid).where(match(literal(understanding.fts5(concepts, field), String)))
 
 
-def matching_ids(query: str) -> Select | None:
-    """A SELECT of ids of opportunities whose texts, in any language, contain every word.
+def _ts_match(concepts: list[understanding.Concept], field: str | None = None) -> Any:
+    query = func.to_tsquery("simple", understanding.tsquery(concepts, _LETTERS[field] if field else ""))
+    return literal_column("opportunity_search.document").op("@@")(query)
 
-    Each word matches as a prefix ("textil" finds "textiles"). Returns ``None``
-    when the query has no words.
+
+def hits(concepts: list[understanding.Concept]) -> Any:
+    """A subquery of listings meeting any of ``concepts``, with what orders them by relevance.
+
+    ``met``: how many of the concepts the listing meets; ``weight``: how telling the
+    matches are, the same on both databases: each concept met adds its weight
+    (rarer concepts weigh more), and more where the title, the summary or the names of
+    the listing's sector, zone, country, region and kind have it; ``score``: the
+    database's relevance, lower is better (BM25 on FTS5, weighted by field;
+    ``ts_rank_cd`` on PostgreSQL, by the weights of the fields' letters).
     """
-    terms = search_terms(query)
-    if not terms:
-        return None
-    if db.session.get_bind().dialect.name == "postgresql":
-        tsquery = " & ".join(f"{term}:*" for term in terms)
-        return select(OpportunityText.opportunity_id).where(
-            literal_column("opportunity_text.search_vector").op("@@")(func.to_tsquery("simple", tsquery))
+    if _postgresql():
+        key: Any = literal_column("opportunity_search.opportunity_id")
+        score: Any = -func.ts_rank_cd(
+            literal_column(f"'{_TS_WEIGHTS}'::float4[]"),
+            literal_column("opportunity_search.document"),
+            func.to_tsquery("simple", understanding.tsquery(concepts)),
+            literal(1),
         )
-    fts = table("opportunity_search", column("opportunity_id"))
-    match = " ".join(f'"{term}"*' for term in terms)
-    return select(fts.c.opportunity_id).where(text("opportunity_search MATCH :match").bindparams(match=match))
+        where = _ts_match(concepts)
+
+        def met_in(concept: understanding.Concept, field: str | None) -> Any:
+            return cast(_ts_match([concept], field), Integer)
+
+    else:
+        key = literal_column("opportunity_search.rowid")
+        score = literal_column(f"bm25(opportunity_search, {_BM25})")
+        # bm25() needs the MATCH in the statement that calls it, not in a subquery
+        where = literal_column("opportunity_search").op("MATCH")(literal(understanding.fts5(concepts), String))
+
+        def met_in(concept: understanding.Concept, field: str | None) -> Any:
+            return cast(key.in_(matching_ids([concept], field)), Integer)
+
+    met = [met_in(c, None) for c in concepts]
+    weight = sum(
+        (literal(c.weight * extra) * met_in(c, field) for c in concepts for field, extra in _TIERS.items()),
+        literal(0),
+    )
+    return (
+        select(key.label("id"), sum(met, literal(0)).label("met"), weight.label("weight"), score.label("score"))
+        .select_from(table("opportunity_search"))
+        .where(where)
+        .subquery("hits")
+    )
 
 
 @dataclass(frozen=True)
@@ -72,6 +127,8 @@ class Filters:
     country: str | None = None
     zone: str | None = None
     stage: str | None = None
+    kind: str | None = None
+    region: str | None = None
     min_usd: int | None = None
     max_usd: int | None = None
     sort: str = "featured"
@@ -79,52 +136,54 @@ class Filters:
     #: ids resolved from the sector and zone slugs
     sector_id: int | None = field(default=None, compare=False)
     zone_id: int | None = field(default=None, compare=False)
+    #: what ``q`` means (catalogue.query)
+    understood: understanding.Understood = field(default_factory=understanding.Understood, compare=False)
 
     @property
     def active(self) -> bool:
-        return any(
-            (
-                self.q,
-                self.sector,
-                self.country,
-                self.zone,
-                self.stage,
-                self.min_usd is not None,
-                self.max_usd is not None,
-            )
-        )
+        return bool(self.q) or any(getattr(self, name) is not None for name in (*FACETS, "min_usd", "max_usd"))
 
-    def conditions(self, exclude: str | None = None) -> list[Any]:
-        """WHERE clauses for these filters, leaving out facet ``exclude``."""
+    @property
+    def default_sort(self) -> str:
+        return "relevance" if self.understood.concepts else "featured"
+
+    @property
+    def relaxable(self) -> list[str]:
+        """The filters in use, other than the words, that could be dropped to find more."""
+        return [name for name in (*FACETS, "min_usd", "max_usd") if getattr(self, name) is not None]
+
+    def conditions(self, exclude: str | None = None, words: bool = True) -> list[Any]:
+        """WHERE clauses for these filters, leaving out facet ``exclude`` (and the words, unless ``words``)."""
         where = [Opportunity.state == "published"]
-        if self.sector_id is not None and exclude != "sector":
-            where.append(Opportunity.sector_id == self.sector_id)
-        if self.country and exclude != "country":
-            where.append(Opportunity.country == self.country.upper())
-        if self.zone_id is not None and exclude != "zone":
-            where.append(Opportunity.zone_id == self.zone_id)
-        if self.stage and exclude != "stage":
-            where.append(Opportunity.stage == self.stage)
+        equal = {
+            "sector": (Opportunity.sector_id, self.sector_id),
+            "country": (Opportunity.country, self.country.upper() if self.country else None),
+            "zone": (Opportunity.zone_id, self.zone_id),
+            "stage": (Opportunity.stage, self.stage),
+            "kind": (Opportunity.kind, self.kind),
+            "region": (Opportunity.region, self.region),
+        }
+        for name, (column_, value) in equal.items():
+            if value is not None and exclude != name:
+                where.append(column_ == value)
         # An opportunity matches a budget when its range overlaps it.
-        if self.min_usd is not None:
+        if self.min_usd is not None and exclude != "min_usd":
             where.append(func.coalesce(Opportunity.max_usd, Opportunity.min_usd) >= self.min_usd)
-        if self.max_usd is not None:
+        if self.max_usd is not None and exclude != "max_usd":
             where.append(func.coalesce(Opportunity.min_usd, Opportunity.max_usd) <= self.max_usd)
-        if self.q:
-            ids = matching_ids(self.q)
-            if ids is not None:
-                where.append(Opportunity.id.in_(ids))
+        if words and self.understood.concepts:
+            where.append(Opportunity.id.in_(matching_ids(self.understood.concepts)))
         return where
 
     def args(self, **changes: Any) -> dict[str, Any]:
         """Query-string arguments for a link to these filters with ``changes`` applied."""
         values = replace(self, **changes) if changes else self
         out = {}
-        for name in ("q", "sector", "country", "zone", "stage", "min_usd", "max_usd"):
+        for name in ("q", *FACETS, "min_usd", "max_usd"):
             value = getattr(values, name)
             if value not in (None, ""):
                 out[name] = value
-        if values.sort != "featured":
+        if values.sort != values.default_sort:
             out["sort"] = values.sort
         if values.page != 1:
             out["page"] = values.page
@@ -147,27 +206,36 @@ def parse_filters(args: Any, sectors: dict[str, Sector], zones: dict[str, Zone])
         value = args.get(name, type=str)
         return value.strip()[:MAX_QUERY_LENGTH] if value else None
 
+    def known(name: str, codes: Any) -> str | None:
+        value = one(name)
+        return value if value is not None and value in codes else None
+
     sector = sectors.get(one("sector") or "")
     zone = zones.get(one("zone") or "")
     country = (one("country") or "").upper()
-    stage = one("stage")
-    sort = one("sort")
-    page = page_number(one("page"))
     min_usd, max_usd = _whole_number(one("min_usd")), _whole_number(one("max_usd"))
     if min_usd is not None and max_usd is not None and min_usd > max_usd:
         min_usd, max_usd = max_usd, min_usd
+    q = (one("q") or "")[:MAX_QUERY_LENGTH]
+    understood = understanding.understand(q) if q else understanding.Understood()
+    sort = known("sort", SORTS) or ("relevance" if understood.concepts else "featured")
+    if sort == "relevance" and not understood.concepts:
+        sort = "featured"
     return Filters(
-        q=(one("q") or "")[:MAX_QUERY_LENGTH],
+        q=q,
         sector=sector.slug if sector else None,
         sector_id=sector.id if sector else None,
         country=country.lower() if country in COUNTRIES else None,
         zone=zone.slug if zone else None,
         zone_id=zone.id if zone else None,
-        stage=stage if stage in STAGES else None,
+        stage=known("stage", STAGES),
+        kind=known("kind", OPPORTUNITY_KINDS),
+        region=known("region", REGIONS),
         min_usd=min_usd,
         max_usd=max_usd,
-        sort=sort if sort is not None and sort in SORTS else "featured",
-        page=page,
+        sort=sort,
+        page=page_number(one("page")),
+        understood=understood,
     )
 
 
@@ -193,7 +261,16 @@ def with_texts(statement: Select, lang: str) -> Select:
 
 def find(filters: Filters, lang: str, per_page: int) -> Page:
     """One page of published opportunities matching ``filters``; a 404 past the last page."""
-    statement = select(Opportunity).where(*filters.conditions()).order_by(*_ordering(filters.sort))
+    if filters.sort == "relevance" and filters.understood.concepts:
+        found = hits(filters.understood.concepts)
+        statement = (
+            select(Opportunity)
+            .join(found, found.c.id == Opportunity.id)
+            .where(*filters.conditions(words=False))
+            .order_by(found.c.met.desc(), found.c.weight.desc(), found.c.score, *_ordering("featured"))
+        )
+    else:
+        statement = select(Opportunity).where(*filters.conditions()).order_by(*_ordering(filters.sort))
     return paginate(statement, filters.page, per_page, joinedload(_texts_in(lang)))
 
 
@@ -207,6 +284,8 @@ def facet_counts(filters: Filters) -> dict[str, dict[str, int]]:
         "country": Opportunity.country,
         "zone": Opportunity.zone_id,
         "stage": Opportunity.stage,
+        "kind": Opportunity.kind,
+        "region": Opportunity.region,
     }
     parts = [
         select(
@@ -225,10 +304,34 @@ def facet_counts(filters: Filters) -> dict[str, dict[str, int]]:
     return counts
 
 
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
-    """Alembic filter: the search structures are made by hand in the migration, not the models."""
-    if (type_ == "table" and name == "opportunity_search") or (name or "").startswith("opportunity_search_"):
-        return False
-    if type_ == "column" and name == "search_vector":
-        return False
-    return not (type_ == "index" and name == "ix_opportunity_text_search_vector")
+def suggestion(filters: Filters) -> str | None:
+    """For a search that found nothing: the visitor's words spelt as the catalogue spells them, if that differs."""
+    return understanding.suggestion(filters.q) if filters.q else None
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    """A filter in use, and what dropping it would give."""
+
+    name: str
+    args: dict[str, Any]
+    #: how many listings would be found without it (None: not counted)
+    count: int | None
+
+
+def relax(filters: Filters, facets: dict[str, dict[str, int]]) -> list[Relaxation]:
+    """Each filter in use with a link to the same search without it, for a search that found nothing.
+
+    Facet counts already say what dropping a facet gives: its counts were made without it.
+    """
+    return [
+        Relaxation(
+            name, filters.args(**{name: None, "page": 1}), sum(facets[name].values()) if name in facets else None
+        )
+        for name in filters.relaxable
+    ]
+
+
+def highlight(text: str, terms: set[str], lang: str) -> Any:
+    """``text``, escaped, with the words that matched the search marked."""
+    return understanding.highlight(text, terms, lang)

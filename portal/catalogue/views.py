@@ -49,7 +49,7 @@ def home() -> ResponseReturnValue:
         g.lang,
     )
     featured = list(db.session.scalars(statement).unique())
-    sectors, zones = content.all_sectors(), content.all_zones()
+    sectors, zones = content.public_sectors(), content.public_zones()
     counts = content.published_counts(Opportunity.sector_id)
     return render_template(
         "catalogue/home.html",
@@ -65,17 +65,21 @@ def home() -> ResponseReturnValue:
 @bp.get("/opportunities")
 def opportunities() -> ResponseReturnValue:
     """Search and filter published opportunities, with facet counts."""
-    sectors, zones = content.all_sectors(), content.all_zones()
+    sectors, zones = content.public_sectors(), content.public_zones()
     filters = search.parse_filters(request.args, {s.slug: s for s in sectors}, {z.slug: z for z in zones})
     page = search.find(filters, g.lang, current_app.config["PAGE_SIZE"])
+    facets = search.facet_counts(filters)
     return render_template(
         "catalogue/opportunities.html",
         filters=filters,
         page=page,
-        facets=search.facet_counts(filters),
+        facets=facets,
         sectors=sectors,
         sectors_by_id={s.id: s for s in sectors},
         zones=zones,
+        highlighted=filters.understood.terms,
+        suggestion=search.suggestion(filters) if not page.total else None,
+        relax=search.relax(filters, facets) if not page.total else [],
     )
 
 
@@ -133,11 +137,11 @@ def attachment(slug: str, attachment_id: int, name: str) -> ResponseReturnValue:
 def sector(slug: str) -> ResponseReturnValue:
     """One sector and its published opportunities."""
     slug = content.valid_slug(slug)
-    current = next((s for s in content.all_sectors() if s.slug == slug), None)
+    current = next((s for s in content.public_sectors() if s.slug == slug), None)
     if current is None:
         abort(404)
-    filters = search.parse_filters(request.args, {}, {})
-    filters = search.Filters(sector=current.slug, sector_id=current.id, sort=filters.sort, page=filters.page)
+    asked = search.parse_filters(request.args, {}, {})
+    filters = search.Filters(sector=current.slug, sector_id=current.id, sort=asked.sort, page=asked.page)
     page = search.find(filters, g.lang, current_app.config["PAGE_SIZE"])
     return render_template("catalogue/sector.html", sector=current, page=page, filters=filters)
 
@@ -147,7 +151,7 @@ def zones() -> ResponseReturnValue:
     """All economic zones, technology parks and logistics centres, by country."""
     return render_template(
         "catalogue/zones.html",
-        zones=content.all_zones(),
+        zones=content.public_zones(),
         zone_counts=content.published_counts(Opportunity.zone_id),
     )
 
@@ -174,7 +178,7 @@ def zone(slug: str) -> ResponseReturnValue:
         "catalogue/zone.html",
         zone=current,
         items=items,
-        sectors_by_id={s.id: s for s in content.all_sectors()},
+        sectors_by_id={s.id: s for s in content.public_sectors()},
     )
 
 
@@ -200,7 +204,9 @@ def register_template_helpers(state: BlueprintSetupState) -> None:
         regions=REGIONS,
         zone_kinds=ZONE_KINDS,
         opportunity_kinds=OPPORTUNITY_KINDS,
+        highlight=search.highlight,
         stages=STAGES,
         states=STATES,
         sorts=search.SORTS,
+        filter_names=search.FILTER_NAMES,
     )
