@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal.core import assets, config, i18n, requestlog, security
+from portal.core import assets, config, i18n, pagecache, requestlog, security
 from portal.core import extensions as ext
 
 
@@ -72,7 +72,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         dashboard_views.bp,
     ):
         app.register_blueprint(blueprint)
-    for command in (catalogue_cli.seed, mail_cli.outbox, enquiries_cli.enquiries, staff_cli.users, check, error_pages):
+    commands = (
+        catalogue_cli.seed,
+        catalogue_cli.search,
+        mail_cli.outbox,
+        enquiries_cli.enquiries,
+        staff_cli.users,
+        check,
+        error_pages,
+    )
+    for command in commands:
         app.cli.add_command(command)
     metrics.init_app(app)
+    # Last, so that the checks every request passes (hosts, input) come before a stored page.
+    pagecache.init_app(app)
     return app

@@ -19,8 +19,9 @@ from sqlalchemy.orm import selectinload
 from portal.agencies.models import all_agencies
 from portal.catalogue import content, files, workflow
 from portal.catalogue.editor import edit, load, render_list, withdraw_pending
+from portal.catalogue.forms import SynonymForm
 from portal.catalogue.kinds import AGENCY, LISTING, SECTOR, ZONE
-from portal.catalogue.models import STATES, Attachment, Opportunity
+from portal.catalogue.models import STATES, Attachment, Opportunity, Synonym
 from portal.core.extensions import csrf, db
 from portal.core.forms import LocalizedForm
 from portal.core.time import utcnow
@@ -154,6 +155,56 @@ def agencies() -> ResponseReturnValue:
 def edit_agency(item_id: int) -> ResponseReturnValue:
     """Edit an agency's enquiry addresses, reply target and names."""
     return edit(AGENCY, load(AGENCY, item_id))
+
+
+@bp.route("/synonyms", methods=["GET", "POST"])
+@roles_required("curator")
+def synonyms() -> ResponseReturnValue:
+    """The words and phrases search treats as the same ("Kyrgyzstan, Киргизия, …"); add a group."""
+    form = SynonymForm(prefix="new")
+    valid = form.validate_on_submit()
+    if form.csrf_token.errors:
+        abort(400)
+    if valid:
+        group = Synonym(phrases=form.cleaned(), updated_by_id=current_user.id)
+        db.session.add(group)
+        db.session.flush()
+        audit.record("synonym.add", "synonym", str(group.id), changes={"phrases": (None, group.phrases)})
+        db.session.commit()
+        flash(_("Saved. Searches use it at once."))
+        return redirect(url_for(".synonyms"), code=303)
+    groups = list(db.session.scalars(select(Synonym).order_by(Synonym.id)))
+    forms = {group.id: SynonymForm(prefix=f"s{group.id}", phrases=group.phrases, formdata=None) for group in groups}
+    status = 422 if form.is_submitted() else 200
+    return render_template("catalogue/staff/synonyms.html", groups=groups, forms=forms, form=form), status
+
+
+@bp.post("/synonyms/<int:group_id>")
+@roles_required("curator")
+def edit_synonym(group_id: int) -> ResponseReturnValue:
+    """Change or delete one group of synonyms."""
+    group = db.get_or_404(Synonym, group_id)
+    form = SynonymForm(prefix=f"s{group.id}")
+    valid = form.validate_on_submit()
+    if form.csrf_token.errors:
+        abort(400)
+    if request.form.get("action") == "delete":
+        audit.record("synonym.delete", "synonym", str(group.id), changes={"phrases": (group.phrases, None)})
+        db.session.delete(group)
+        db.session.commit()
+        flash(_("Deleted."))
+        return redirect(url_for(".synonyms"), code=303)
+    if not valid:
+        groups = list(db.session.scalars(select(Synonym).order_by(Synonym.id)))
+        forms = {g.id: SynonymForm(prefix=f"s{g.id}", phrases=g.phrases, formdata=None) for g in groups}
+        forms[group.id] = form
+        new = SynonymForm(prefix="new", formdata=None)
+        return render_template("catalogue/staff/synonyms.html", groups=groups, forms=forms, form=new), 422
+    before, group.phrases, group.updated_by_id = group.phrases, form.cleaned(), current_user.id
+    audit.record("synonym.edit", "synonym", str(group.id), changes={"phrases": (before, group.phrases)})
+    db.session.commit()
+    flash(_("Saved. Searches use it at once."))
+    return redirect(url_for(".synonyms") + f"#synonym-{group.id}", code=303)
 
 
 def _back(item_id: int) -> ResponseReturnValue:

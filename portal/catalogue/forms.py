@@ -18,7 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, NumberRange, Optional, Regexp, ValidationError
 
-from portal.catalogue.models import OPPORTUNITY_KINDS, SLUG, STAGES, ZONE_KINDS
+from portal.catalogue.models import OPPORTUNITY_KINDS, SLUG, STAGES, ZONE_KINDS, Synonym
 from portal.core.forms import FORM_TRANSLATIONS, LocalizedForm, at_most, language_choices
 from portal.core.i18n import language_name
 
@@ -178,3 +178,19 @@ def with_texts(base: type[TranslatedForm], texts: type[TextsForm], languages: li
     """An instance of ``base`` with one ``texts`` section per language."""
     attributes = {f"text_{lang}": FormField(texts, label=language_name(lang)) for lang in languages}
     return type(f"{base.__name__}WithTexts", (base,), attributes)(**kwargs)
+
+
+class SynonymForm(LocalizedForm):
+    """One group of words and phrases that mean the same, separated by commas."""
+
+    phrases = TextAreaField(
+        _l("Words and phrases that mean the same, separated by commas"),
+        validators=[DataRequired(), at_most(2000)],
+    )
+
+    def validate_phrases(self, field: Any) -> None:
+        if len(Synonym.split(field.data)) < 2:
+            raise ValidationError(_l("Give at least two words or phrases, separated by commas."))
+
+    def cleaned(self) -> str:
+        return ", ".join(Synonym.split(self.phrases.data))

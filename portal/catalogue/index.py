@@ -155,24 +155,36 @@ def update_listings(connection: Connection, ids: Iterable[int]) -> None:
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
         builder = _Builder()
-        old = {
-            row[0]: _terms(row._mapping)
-            for row in connection.execute(select(key, *(search.c[name] for name in FIELDS)).where(key.in_(batch)))
-        }
-        new = documents(connection, batch, builder)
-        delta: Counter[str] = Counter()
-        for listing in batch:
-            before, after = old.get(listing, set()), _terms(new[listing]) if listing in new else set()
-            delta.update(dict.fromkeys(after - before, 1))
-            delta.subtract(dict.fromkeys(before - after, 1))
+        fields = [search.c[name] for name in FIELDS]
+        old = {row[0]: _terms(row._mapping) for row in connection.execute(select(key, *fields).where(key.in_(batch)))}
         if old:
             connection.execute(delete(search).where(key.in_(list(old))))
-        if new:
-            connection.execute(
-                search.insert(),
-                [{id_column(connection): listing, **fields} for listing, fields in new.items()],
-            )
-        _count(connection, delta, builder.surface)
+        removed: Counter[str] = Counter()
+        for terms in old.values():
+            removed.update(terms)
+        store(connection, documents(connection, batch, builder), builder.surface, removed)
+
+
+def store(
+    connection: Connection,
+    new: dict[int, dict[str, str]],
+    surface: dict[str, str],
+    removed: Counter[str] | None = None,
+) -> None:
+    """Add the documents ``new`` (listing id → fields) to the index, and count their terms in the vocabulary.
+
+    ``removed`` counts the terms of documents just deleted, to be taken off the vocabulary.
+    """
+    delta: Counter[str] = Counter()
+    for fields in new.values():
+        delta.update(_terms(fields))
+    delta.subtract(removed or Counter())
+    if new:
+        connection.execute(
+            search_table(connection).insert(),
+            [{id_column(connection): listing, **fields} for listing, fields in new.items()],
+        )
+    _count(connection, delta, surface)
 
 
 def _count(connection: Connection, delta: Counter[str], surface: dict[str, str]) -> None:

@@ -263,14 +263,15 @@ class Synonym(Model):
     """
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: the words and phrases, separated by commas
+    #: the words and phrases, separated by commas (see ``split``)
     phrases: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
-    @property
-    def phrase_list(self) -> list[str]:
-        return [phrase.strip() for phrase in self.phrases.split(",") if phrase.strip()]
+    @staticmethod
+    def split(text: str) -> list[str]:
+        """The phrases of ``text``, separated by commas (Latin or Arabic-script)."""
+        return [phrase.strip() for phrase in re.split("[,،]", text or "") if phrase.strip()]
 
 
 #: where a revision is (``Revision.state``)

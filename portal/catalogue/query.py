@@ -133,7 +133,7 @@ def _load_vocabulary() -> Vocabulary:
 def _load_synonyms() -> list[list[tuple[str, ...]]]:
     groups = []
     for (phrases,) in db.session.execute(select(Synonym.phrases).order_by(Synonym.id)):
-        group = [tuple(words.words(phrase)) for phrase in phrases.split(",")]
+        group = [tuple(words.words(phrase)) for phrase in Synonym.split(phrases)]
         group = [phrase for phrase in group if phrase]
         if len(group) > 1:
             groups.append(group)

@@ -261,6 +261,7 @@ def with_texts(statement: Select, lang: str) -> Select:
 
 def find(filters: Filters, lang: str, per_page: int) -> Page:
     """One page of published opportunities matching ``filters``; a 404 past the last page."""
+    counted = select(Opportunity).where(*filters.conditions())
     if filters.sort == "relevance" and filters.understood.concepts:
         found = hits(filters.understood.concepts)
         statement = (
@@ -270,8 +271,8 @@ def find(filters: Filters, lang: str, per_page: int) -> Page:
             .order_by(found.c.met.desc(), found.c.weight.desc(), found.c.score, *_ordering("featured"))
         )
     else:
-        statement = select(Opportunity).where(*filters.conditions()).order_by(*_ordering(filters.sort))
-    return paginate(statement, filters.page, per_page, joinedload(_texts_in(lang)))
+        statement = counted.order_by(*_ordering(filters.sort))
+    return paginate(statement, filters.page, per_page, joinedload(_texts_in(lang)), counted=counted)
 
 
 def facet_counts(filters: Filters) -> dict[str, dict[str, int]]:

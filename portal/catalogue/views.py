@@ -21,11 +21,11 @@ from portal.catalogue.models import (
     ZONE_KINDS,
     Attachment,
     Opportunity,
-    Sector,
     Zone,
 )
 from portal.core.extensions import db
 from portal.core.i18n import language_blueprint
+from portal.core.pagecache import cached_page
 from portal.core.translated import localized
 
 bp = language_blueprint("catalogue", __name__, template_folder="templates")
@@ -39,6 +39,7 @@ CORRIDOR = [
 
 
 @bp.get("/")
+@cached_page
 def home() -> ResponseReturnValue:
     """The front page: featured opportunities, sectors, zones and the corridor in figures."""
     statement = search.with_texts(
@@ -63,6 +64,7 @@ def home() -> ResponseReturnValue:
 
 
 @bp.get("/opportunities")
+@cached_page
 def opportunities() -> ResponseReturnValue:
     """Search and filter published opportunities, with facet counts."""
     sectors, zones = content.public_sectors(), content.public_zones()
@@ -84,6 +86,7 @@ def opportunities() -> ResponseReturnValue:
 
 
 @bp.get("/opportunities/<slug>")
+@cached_page
 def opportunity(slug: str) -> ResponseReturnValue:
     """One opportunity: its text, key facts and the way to enquire about it."""
     statement = (
@@ -92,8 +95,6 @@ def opportunity(slug: str) -> ResponseReturnValue:
         .options(
             selectinload(Opportunity.texts),
             selectinload(Opportunity.attachments),
-            joinedload(Opportunity.sector).selectinload(Sector.texts),
-            joinedload(Opportunity.zone).selectinload(Zone.texts),
             joinedload(Opportunity.agency).selectinload(Agency.texts),
         )
     )
@@ -101,8 +102,12 @@ def opportunity(slug: str) -> ResponseReturnValue:
     # Staff who curate a listing may preview it in any state; everyone else sees published ones only.
     if item is None or (item.state != "published" and not workflow.may_curate(current_user, item)):
         abort(404)
+    sector = next(s for s in content.public_sectors() if s.id == item.sector_id)
+    zone = next((z for z in content.public_zones() if z.id == item.zone_id), None)
     response = current_app.make_response(
-        render_template("catalogue/opportunity.html", item=item, preview=item.state != "published")
+        render_template(
+            "catalogue/opportunity.html", item=item, sector=sector, zone=zone, preview=item.state != "published"
+        )
     )
     if item.state != "published":
         response.headers["Cache-Control"] = "private, no-store"
@@ -134,6 +139,7 @@ def attachment(slug: str, attachment_id: int, name: str) -> ResponseReturnValue:
 
 
 @bp.get("/sectors/<slug>")
+@cached_page
 def sector(slug: str) -> ResponseReturnValue:
     """One sector and its published opportunities."""
     slug = content.valid_slug(slug)
@@ -147,6 +153,7 @@ def sector(slug: str) -> ResponseReturnValue:
 
 
 @bp.get("/zones")
+@cached_page
 def zones() -> ResponseReturnValue:
     """All economic zones, technology parks and logistics centres, by country."""
     return render_template(
@@ -157,6 +164,7 @@ def zones() -> ResponseReturnValue:
 
 
 @bp.get("/zones/<slug>")
+@cached_page
 def zone(slug: str) -> ResponseReturnValue:
     """One zone: what it offers and its published opportunities."""
     statement = (
@@ -167,28 +175,26 @@ def zone(slug: str) -> ResponseReturnValue:
     current = db.session.scalar(statement)
     if current is None:
         abort(404)
-    listed = search.with_texts(
-        select(Opportunity)
-        .where(Opportunity.zone_id == current.id, Opportunity.state == "published")
-        .order_by(Opportunity.featured.desc(), Opportunity.published_at.desc()),
-        g.lang,
-    )
-    items = list(db.session.scalars(listed).unique())
+    asked = search.parse_filters(request.args, {}, {})
+    filters = search.Filters(zone=current.slug, zone_id=current.id, sort=asked.sort, page=asked.page)
     return render_template(
         "catalogue/zone.html",
         zone=current,
-        items=items,
+        page=search.find(filters, g.lang, current_app.config["PAGE_SIZE"]),
+        filters=filters,
         sectors_by_id={s.id: s for s in content.public_sectors()},
     )
 
 
 @bp.get("/about")
+@cached_page
 def about() -> ResponseReturnValue:
     """The two agencies and how enquiries are handled."""
     return render_template("catalogue/about.html", agencies=all_agencies())
 
 
 @bp.get("/accessibility")
+@cached_page
 def accessibility() -> ResponseReturnValue:
     """The accessibility statement, and whom to tell about a problem."""
     return render_template("catalogue/accessibility.html", agencies=all_agencies())

@@ -50,6 +50,20 @@ def _storage_options(uri: str) -> dict:
     return {}
 
 
+def _cache(kind: str) -> dict:
+    """Flask-Caching's settings for the page cache (core.pagecache)."""
+    settings: dict = {
+        "CACHE_TYPE": kind,
+        "CACHE_DEFAULT_TIMEOUT": int(os.environ.get("CACHE_DEFAULT_TIMEOUT", "300")),
+        "CACHE_KEY_PREFIX": "portal:",
+        "CACHE_THRESHOLD": 2000,
+    }
+    if kind.lower().startswith("redis"):
+        settings["CACHE_REDIS_URL"] = os.environ.get("CACHE_REDIS_URL", "redis://127.0.0.1:6379/1")
+        settings["CACHE_OPTIONS"] = {"socket_connect_timeout": 1, "socket_timeout": 1}
+    return settings
+
+
 def from_environment(instance_path: str) -> dict:
     """Return the settings as a dict for ``app.config.update``."""
     default_db = "sqlite:///" + os.path.join(instance_path, "portal.sqlite3")
@@ -113,4 +127,6 @@ def from_environment(instance_path: str) -> dict:
         "PORTAL_URL": os.environ.get("PORTAL_URL", "http://127.0.0.1:5000"),
         #: host names requests may arrive under; None: the host of PORTAL_URL
         "TRUSTED_HOSTS": _list("TRUSTED_HOSTS"),
+        #: pages for visitors without a session: SimpleCache (per process), RedisCache (CACHE_REDIS_URL), NullCache
+        **_cache(os.environ.get("CACHE_TYPE", "SimpleCache")),
     }

@@ -33,13 +33,28 @@ class Page:
     def pages(self) -> int:
         return max(1, math.ceil(self.total / self.per_page))
 
+    def numbers(self, around: int = 2) -> list[int | None]:
+        """The page numbers to link: the first, the last, and those near this one; None where some are left out."""
+        shown = sorted({1, self.pages, *range(max(1, self.page - around), min(self.pages, self.page + around) + 1)})
+        out: list[int | None] = []
+        for number in shown:
+            if out and number - (out[-1] or 0) > 1:
+                out.append(None)
+            out.append(number)
+        return out
 
-def paginate(statement: Select, page: int, per_page: int, *options: Any) -> Page:
+
+def paginate(statement: Select, page: int, per_page: int, *options: Any, counted: Select | None = None) -> Page:
     """Page ``page`` of the rows ``statement`` selects, loaded with ``options``.
 
+    ``counted`` selects the same rows more cheaply, for their number (without what only orders them).
     A page past the last is a 404; the first page always exists, empty or not.
     """
-    count = statement.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
+    count = (
+        (counted if counted is not None else statement)
+        .with_only_columns(func.count(), maintain_column_froms=True)
+        .order_by(None)
+    )
     total = db.session.scalar(count) or 0
     if page > 1 and (page - 1) * per_page >= total:
         abort(404)

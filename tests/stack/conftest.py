@@ -387,6 +387,7 @@ def stack(tmp_path_factory):
             TRUSTED_HOSTS=f"{HOST},127.0.0.1",
             DATABASE_URL=database_url,
             RATELIMIT_STORAGE_URI=stack.redis.url,
+            CACHE_REDIS_URL=stack.redis.url.rsplit("/", 1)[0] + "/1",
             MAIL_SERVER="127.0.0.1",
             MAIL_PORT=str(ports["smtp"]),
             MAIL_CA_FILE=str(cert),

@@ -114,6 +114,8 @@ def test_every_staff_post_needs_a_csrf_token(app, staff, signed_in):
         "/admin/sectors/new",
         f"/admin/sectors/{listing.sector_id}",
         f"/admin/agencies/{listing.agency_id}",
+        "/admin/synonyms",
+        "/admin/synonyms/1",
     ]
     post_rules = {
         str(rule) for rule in app.url_map.iter_rules() if "POST" in rule.methods and str(rule).startswith("/admin")
