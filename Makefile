@@ -82,8 +82,12 @@ update-messages: extract-messages
 screenshots: install
 	$(BIN)/python -m tests.browser.screenshots
 
+# The public pages under load (wrk, gunicorn) at 1,000 to 100,000 listings, on SQLite and PostgreSQL:
+# about half an hour; writes bench/RESULTS.md. bench/pages.py times pages in-process and counts their SQL.
 bench: install
-	$(BIN)/python bench/pages.py
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || \
+		{ echo "wrk is needed: apt-get install wrk"; exit 1; }
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) instance/portal.sqlite3 node_modules

@@ -132,7 +132,9 @@ def _pg_program(name: str) -> str | None:
 class PostgresCluster:
     """A PostgreSQL cluster in a temporary folder, run as an unprivileged user."""
 
-    def __init__(self):
+    def __init__(self, fsync: bool = False):
+        #: off for tests (speed); on for the benchmark, whose commits should cost what they do in production
+        self.fsync = fsync
         self.initdb = _pg_program("initdb")
         self.pg_ctl = _pg_program("pg_ctl")
         if not (self.initdb and self.pg_ctl):
@@ -165,7 +167,7 @@ class PostgresCluster:
             "-l",
             str(self.root / "log"),
             "-o",
-            f"-k {self.root} -p {self.port} -h 127.0.0.1 -F",
+            f"-k {self.root} -p {self.port} -h 127.0.0.1" + ("" if self.fsync else " -F"),
             "start",
         )
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"

@@ -152,8 +152,11 @@ class Filters:
         """The filters in use, other than the words, that could be dropped to find more."""
         return [name for name in (*FACETS, "min_usd", "max_usd") if getattr(self, name) is not None]
 
-    def conditions(self, exclude: str | None = None, words: bool = True) -> list[Any]:
-        """WHERE clauses for these filters, leaving out facet ``exclude`` (and the words, unless ``words``)."""
+    def conditions(self, exclude: str | None = None, words: bool = True, matched: Any = None) -> list[Any]:
+        """WHERE clauses for these filters, leaving out facet ``exclude`` (and the words, unless ``words``).
+
+        ``matched``: the ids the words match, already selected (a CTE shared by several statements).
+        """
         where = [Opportunity.state == "published"]
         equal = {
             "sector": (Opportunity.sector_id, self.sector_id),
@@ -172,7 +175,8 @@ class Filters:
         if self.max_usd is not None and exclude != "max_usd":
             where.append(func.coalesce(Opportunity.min_usd, Opportunity.max_usd) <= self.max_usd)
         if words and self.understood.concepts:
-            where.append(Opportunity.id.in_(matching_ids(self.understood.concepts)))
+            ids = select(matched.c[0]) if matched is not None else matching_ids(self.understood.concepts)
+            where.append(Opportunity.id.in_(ids))
         return where
 
     def args(self, **changes: Any) -> dict[str, Any]:
@@ -259,8 +263,11 @@ def with_texts(statement: Select, lang: str) -> Select:
     return statement.options(joinedload(_texts_in(lang)))
 
 
-def find(filters: Filters, lang: str, per_page: int) -> Page:
-    """One page of published opportunities matching ``filters``; a 404 past the last page."""
+def find(filters: Filters, lang: str, per_page: int, facets: dict[str, dict[str, int]] | None = None) -> Page:
+    """One page of published opportunities matching ``filters``; a 404 past the last page.
+
+    With ``facets`` (facet_counts of the same filters) the number found is read from them, not counted again.
+    """
     counted = select(Opportunity).where(*filters.conditions())
     if filters.sort == "relevance" and filters.understood.concepts:
         found = hits(filters.understood.concepts)
@@ -272,7 +279,17 @@ def find(filters: Filters, lang: str, per_page: int) -> Page:
         )
     else:
         statement = counted.order_by(*_ordering(filters.sort))
-    return paginate(statement, filters.page, per_page, joinedload(_texts_in(lang)), counted=counted)
+    total = total_from(filters, facets) if facets is not None else None
+    return paginate(statement, filters.page, per_page, joinedload(_texts_in(lang)), counted=counted, total=total)
+
+
+def total_from(filters: Filters, facets: dict[str, dict[str, int]]) -> int | None:
+    """How many listings the filters find, from their facet counts: a facet not filtered on, whose column
+    every listing has a value in, counts each found listing once."""
+    for facet in ("country", "stage", "kind", "sector", "region"):
+        if getattr(filters, facet) is None:
+            return sum(facets[facet].values())
+    return None
 
 
 def facet_counts(filters: Filters) -> dict[str, dict[str, int]]:
@@ -288,13 +305,17 @@ def facet_counts(filters: Filters) -> dict[str, dict[str, int]]:
         "kind": Opportunity.kind,
         "region": Opportunity.region,
     }
+    # The words are matched once, not once per facet.
+    matched = None
+    if filters.understood.concepts:
+        matched = matching_ids(filters.understood.concepts).cte("matched").prefix_with("MATERIALIZED")
     parts = [
         select(
             literal(facet, String).label("facet"),
             cast(columns[facet], String).label("value"),
             func.count().label("n"),
         )
-        .where(*filters.conditions(exclude=facet))
+        .where(*filters.conditions(exclude=facet, matched=matched))
         .group_by(columns[facet])
         for facet in FACETS
     ]

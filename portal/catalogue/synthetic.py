@@ -17,7 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, func, insert, select, text
 
 from portal.agencies.models import Agency
 from portal.catalogue import demo, index
@@ -152,4 +152,7 @@ def add(count: int, progress: Callable[[int], None] = lambda n: None, seed: int 
         connection = db.session.connection()
         progress(len(rows))
         done += len(rows)
+    # The planner's statistics describe the catalogue as it was: bring them up to date.
+    db.session.execute(text("ANALYZE"))
+    db.session.commit()
     return done

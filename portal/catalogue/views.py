@@ -69,8 +69,8 @@ def opportunities() -> ResponseReturnValue:
     """Search and filter published opportunities, with facet counts."""
     sectors, zones = content.public_sectors(), content.public_zones()
     filters = search.parse_filters(request.args, {s.slug: s for s in sectors}, {z.slug: z for z in zones})
-    page = search.find(filters, g.lang, current_app.config["PAGE_SIZE"])
     facets = search.facet_counts(filters)
+    page = search.find(filters, g.lang, current_app.config["PAGE_SIZE"], facets)
     return render_template(
         "catalogue/opportunities.html",
         filters=filters,

@@ -30,7 +30,6 @@ import Stemmer
 #: the longest word kept; longer runs of letters are cut
 MAX_WORD = 60
 _WORD = re.compile(r"[^\W_]+")
-_DROPPED = {"\u0640", "\u200c", "\u200d", "\u200e", "\u200f"}  # tatweel, joiners, direction marks
 _FOLDED = str.maketrans({"ё": "е", "ي": "ی", "ى": "ی", "ك": "ک", "ه": "ہ", "ۀ": "ہ", "ة": "ہ", "ۓ": "ے"})
 
 _ENGLISH = Stemmer.Stemmer("english")
@@ -72,20 +71,17 @@ _KYRGYZ_VOWELS = set("аеёиоөуүыэюя")
 _URDU_ENDINGS = [("وں", ""), ("یاں", "ی"), ("ات", ""), ("یں", ""), ("ٹس", "ٹ"), ("نز", "ن"), ("لز", "ل"), ("رز", "ر")]
 
 
+#: what normalising drops: combining marks (Latin, Cyrillic stress, Arabic-script vowel signs), tatweel,
+#: joiners and direction marks. U+0306 stays: й written as и + breve must not become и.
+_DROPPED = re.compile(
+    "[\u0300-\u0305\u0307-\u036f\u0483-\u0489\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u200c-\u200f]"
+)
+
+
 def normalise(text: str) -> str:
     """Fold what should not tell two words apart: case, ё/е, Urdu's letter variants, diacritics."""
     text = unicodedata.normalize("NFC", text).lower().translate(_FOLDED)
-    if text.isascii():
-        return text
-    return "".join(
-        c for c in text if c not in _DROPPED and not (unicodedata.category(c) == "Mn" and not _is_cyrillic_mark(c))
-    )
-
-
-def _is_cyrillic_mark(char: str) -> bool:
-    # NFC leaves no combining marks in Russian or Kyrgyz letters except in rare decomposed
-    # forms (и + breve); keep those so that й stays й.
-    return char == "\u0306"
+    return text if text.isascii() else _DROPPED.sub("", text)
 
 
 def words(text: str) -> list[str]:

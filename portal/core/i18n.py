@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
 from babel import Locale
-from babel.numbers import format_compact_currency
+from babel import numbers as babel_numbers
 from flask import Blueprint, Flask, current_app, g, request, url_for
-from flask_babel import format_date, format_decimal, get_locale
+from flask_babel import format_date, get_locale
 from werkzeug.routing import BaseConverter, ValidationError
 
 
@@ -103,7 +104,13 @@ def format_usd(amount: int | None, digits: int = 1) -> str:
     """A whole-dollar amount, compact in the page's language ("$25M", "25 млн $")."""
     if amount is None:
         return ""
-    return format_compact_currency(amount, "USD", locale=current_language(), fraction_digits=digits)
+    return _compact_usd(amount, current_language(), digits)
+
+
+@lru_cache(maxsize=20_000)
+def _compact_usd(amount: int, lang: str, digits: int) -> str:
+    # Listings' amounts repeat (they are rounded), and Babel's compact formatting is slow: keep each answer.
+    return babel_numbers.format_compact_currency(amount, "USD", locale=lang, fraction_digits=digits)
 
 
 def format_usd_range(low: int | None, high: int | None) -> str:
@@ -113,7 +120,12 @@ def format_usd_range(low: int | None, high: int | None) -> str:
 
 
 def format_number(value: float, pattern: str | None = None) -> str:
-    return format_decimal(value, format=pattern)
+    return _decimal(value, pattern, current_language())
+
+
+@lru_cache(maxsize=20_000)
+def _decimal(value: float, pattern: str | None, lang: str) -> str:
+    return babel_numbers.format_decimal(value, format=pattern, locale=lang)
 
 
 def format_day(value: date | datetime | None, fmt: str = "medium") -> str:
