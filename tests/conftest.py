@@ -92,10 +92,10 @@ class RedisServer:
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
-    def client(self):
+    def client(self, db: int = 0):
         import redis
 
-        return redis.Redis(port=self.port, socket_timeout=2)
+        return redis.Redis(port=self.port, db=db, socket_timeout=2)
 
     def answers(self) -> bool:
         import redis

@@ -18,6 +18,7 @@ PUBLIC_PAGES = {
     "home": "/{lang}/",
     "list": "/{lang}/opportunities?sector=textiles",
     "search": "/{lang}/opportunities?q=textile&page=1",
+    "nothing-found": "/{lang}/opportunities?q=demin&country=kg&kind=ppp",
     "detail": "/{lang}/opportunities/faisalabad-denim-finishing-plant",
     "sector": "/{lang}/sectors/energy",
     "zones": "/{lang}/zones",
@@ -89,6 +90,7 @@ STAFF_PAGES = {
     "account": "/admin/account",
     "two-factor-enrolment": "/admin/two-factor",
     "revisions": "/admin/revisions",
+    "synonyms": "/admin/synonyms",
     "revision": "/admin/revisions/{revision}",
 }
 

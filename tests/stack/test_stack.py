@@ -25,6 +25,16 @@ def test_every_language_is_served_over_https_through_nginx(stack):
             assert f'hreflang="ru" href="{stack.base_url}/ru/opportunities"' in response.text
 
 
+def test_public_pages_are_kept_in_redis_for_both_instances(stack):
+    path = f"/en/opportunities?q=textile&probe={uuid.uuid4().hex}"
+    with stack.client() as client:
+        answers = [client.get(path) for _ in range(4)]  # nginx takes turns between the two instances
+        assert [a.headers["X-Page-Cache"] for a in answers] == ["miss", "hit", "hit", "hit"]
+        assert len({a.headers["ETag"] for a in answers}) == 1
+        assert client.get(path, headers={"If-None-Match": answers[0].headers["ETag"]}).status_code == 304
+    assert any(key.startswith(b"portal:page:") for key in stack.redis.client(db=1).keys("*"))
+
+
 def test_plain_http_is_redirected_to_https(stack):
     response = httpx.get(f"http://{HOST}:{stack.ports['http']}/en/zones?country=KG")
     assert response.status_code == 301

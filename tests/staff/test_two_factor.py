@@ -242,7 +242,9 @@ def test_setting_up_and_resetting_the_second_factor_are_told_by_mail(app, enroll
     admin.post(f"/admin/users/{officer.id}/two-factor/reset", data={"csrf_token": csrf_from(page)})
     with database(app):
         notices = db.session.scalars(
-            select(OutboxMessage).where(OutboxMessage.recipient == "officer_boi@example.org")
+            select(OutboxMessage)
+            .where(OutboxMessage.recipient == "officer_boi@example.org")
+            .order_by(OutboxMessage.id)  # PostgreSQL returns rows in no particular order without one
         ).all()
     assert [m.kind for m in notices] == ["security", "security"]
     assert "Two-step sign-in was set up" in notices[0].text_body
