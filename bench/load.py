@@ -84,6 +84,13 @@ class Result:
     errors: int
     floor: float = 0.0
 
+    @classmethod
+    def of(cls, database: str, size: int, page: str, mode: str, figures: dict, floor: float) -> Result:
+        """From wrk's figures (latencies in microseconds)."""
+        errors = figures["errors"] + figures["status_errors"]
+        latencies = (figures["p50"] / 1000, figures["p95"] / 1000, figures["p99"] / 1000)
+        return cls(database, size, page, mode, figures["rate"], *latencies, errors, floor)
+
     @property
     def ratio(self) -> float:
         return self.rate / self.floor if self.floor else 0.0
@@ -310,18 +317,7 @@ def measure(
                 if mode == "warm":
                     warm_up(server, paths)
                 figures = wrk(server, paths, options.duration, options.connections, folder)
-                result = Result(
-                    database,
-                    size,
-                    page,
-                    mode,
-                    figures["rate"],
-                    figures["p50"] / 1000,
-                    figures["p95"] / 1000,
-                    figures["p99"] / 1000,
-                    figures["errors"] + figures["status_errors"],
-                    floor,
-                )
+                result = Result.of(database, size, page, mode, figures, floor)
                 results.append(result)
                 print(
                     f"  {mode:<4} {page:<22} {result.rate:8.1f}/s  {result.ratio:5.2f} x floor  "
@@ -336,19 +332,8 @@ def measure(
                 )
                 time.sleep(1)
                 stored = count_enquiries(url) - before
-                result = Result(
-                    database,
-                    size,
-                    "enquiry POST",
-                    mode,
-                    figures["rate"],
-                    figures["p50"] / 1000,
-                    figures["p95"] / 1000,
-                    figures["p99"] / 1000,
-                    figures["errors"] + figures["status_errors"],
-                    floor,
-                )
-                result.page = f"enquiry POST ({stored} stored of {figures['requests']} answered)"
+                page = f"enquiry POST ({stored} stored of {figures['requests']} answered)"
+                result = Result.of(database, size, page, mode, figures, floor)
                 results.append(result)
                 print(
                     f"  {mode:<4} enquiry POST           {result.rate:8.1f}/s  stored {stored}, "

@@ -69,16 +69,18 @@ def downgrade():
 
 def create_search():
     if op.get_bind().dialect.name == "postgresql":
-        weighted = " || ".join(
-            f"setweight(to_tsvector('simple', {field}), '{weight}')"
-            for field, weight in (("title", "A"), ("summary", "B"), ("meta", "C"), ("body", "D"))
-        )
+        def weighted(*fields):
+            letters = {"title": "A", "summary": "B", "meta": "C", "body": "D"}
+            return " || ".join(f"setweight(to_tsvector('simple', {f}), '{letters[f]}')" for f in fields)
+
+        # head: the same without the bodies, small enough to read for every listing found
         op.execute(
             "CREATE TABLE opportunity_search ("
             " opportunity_id integer PRIMARY KEY,"
             " title text NOT NULL DEFAULT '', summary text NOT NULL DEFAULT '',"
             " body text NOT NULL DEFAULT '', meta text NOT NULL DEFAULT '',"
-            f" document tsvector GENERATED ALWAYS AS ({weighted}) STORED)"
+            f" document tsvector GENERATED ALWAYS AS ({weighted('title', 'summary', 'meta', 'body')}) STORED,"
+            f" head tsvector GENERATED ALWAYS AS ({weighted('title', 'summary', 'meta')}) STORED)"
         )
         op.execute("CREATE INDEX ix_opportunity_search_document ON opportunity_search USING gin (document)")
         return

@@ -12,8 +12,22 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from flask import g
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Integer, Select, String, cast, column, func, literal, literal_column, select, table, union_all
+from sqlalchemy import (
+    Integer,
+    Select,
+    String,
+    cast,
+    column,
+    func,
+    literal,
+    literal_column,
+    select,
+    table,
+    text,
+    union_all,
+)
 from sqlalchemy.orm import joinedload
 
 from portal.agencies.models import COUNTRIES
@@ -55,8 +69,8 @@ def _postgresql() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
 
 
-#: where a concept is met, and what that adds to its weight: anywhere, and again in these fields
-_TIERS = {None: 1, "title": 2, "summary": 1, "meta": 1}
+#: where a concept is met, and what that adds to its weight besides being met at all
+_TIERS = {"title": 2, "summary": 1, "meta": 1}
 _LETTERS = {"title": "A", "summary": "B", "meta": "C", "body": "D"}
 
 
@@ -71,8 +85,11 @@ def matching_ids(concepts: list[understanding.Concept], field: str | None = None
 
 
 def _ts_match(concepts: list[understanding.Concept], field: str | None = None) -> Any:
+    """``document @@ query``; in one field, ``head @@ query:letter``: the small vector without the bodies,
+    so that the big one is not read (and decompressed) again for every field of every listing found."""
     query = func.to_tsquery("simple", understanding.tsquery(concepts, _LETTERS[field] if field else ""))
-    return literal_column("opportunity_search.document").op("@@")(query)
+    vector = "opportunity_search.head" if field else "opportunity_search.document"
+    return literal_column(vector).op("@@")(query)
 
 
 def hits(concepts: list[understanding.Concept]) -> Any:
@@ -96,6 +113,8 @@ def hits(concepts: list[understanding.Concept]) -> Any:
         where = _ts_match(concepts)
 
         def met_in(concept: understanding.Concept, field: str | None) -> Any:
+            if field is None:  # from the GIN index, once per statement (a hashed subplan)
+                return cast(key.in_(matching_ids([concept])), Integer)
             return cast(_ts_match([concept], field), Integer)
 
     else:
@@ -107,17 +126,30 @@ def hits(concepts: list[understanding.Concept]) -> Any:
         def met_in(concept: understanding.Concept, field: str | None) -> Any:
             return cast(key.in_(matching_ids([concept], field)), Integer)
 
-    met = [met_in(c, None) for c in concepts]
-    weight = sum(
-        (literal(c.weight * extra) * met_in(c, field) for c in concepts for field, extra in _TIERS.items()),
-        literal(0),
-    )
-    return (
-        select(key.label("id"), sum(met, literal(0)).label("met"), weight.label("weight"), score.label("score"))
+    # Each concept's matches are worked out once, in an inner query that the planner may not
+    # merge into the outer one (OFFSET 0), which adds them up.
+    flags = {f"m{i}": met_in(c, None) for i, c in enumerate(concepts)}
+    flags.update({f"{field}{i}": met_in(c, field) for i, c in enumerate(concepts) for field in _TIERS})
+    inner = (
+        select(key.label("id"), *(value.label(name) for name, value in flags.items()), score.label("score"))
         .select_from(table("opportunity_search"))
         .where(where)
-        .subquery("hits")
+        .offset(0)
+        .subquery("matched")
     )
+    met = sum((inner.c[f"m{i}"] for i in range(len(concepts))), literal(0))
+    weight = sum(
+        (
+            literal(c.weight)
+            * (
+                inner.c[f"m{i}"]
+                + sum((literal(extra) * inner.c[f"{field}{i}"] for field, extra in _TIERS.items()), literal(0))
+            )
+            for i, c in enumerate(concepts)
+        ),
+        literal(0),
+    )
+    return select(inner.c.id, met.label("met"), weight.label("weight"), inner.c.score).subquery("hits")
 
 
 @dataclass(frozen=True)
@@ -265,11 +297,25 @@ def with_texts(statement: Select, lang: str) -> Select:
     return statement.options(joinedload(_texts_in(lang)))
 
 
+def _plan_for_words() -> None:
+    """On PostgreSQL, have the words matched through the GIN index.
+
+    The planner overestimates how many listings an OR of many terms matches and would rather
+    read every document (decompressing each): 128 ms instead of 20 ms for the facets of
+    "textile" at 10,000 listings. For this request's transaction only.
+    """
+    if _postgresql() and not g.get("planned_for_words"):
+        db.session.execute(text("SET LOCAL enable_seqscan = off"))
+        g.planned_for_words = True
+
+
 def find(filters: Filters, lang: str, per_page: int, facets: dict[str, dict[str, int]] | None = None) -> Page:
     """One page of published opportunities matching ``filters``; a 404 past the last page.
 
     With ``facets`` (facet_counts of the same filters) the number found is read from them, not counted again.
     """
+    if filters.understood.concepts:
+        _plan_for_words()
     counted = select(Opportunity).where(*filters.conditions())
     if filters.sort == "relevance" and filters.understood.concepts:
         found = hits(filters.understood.concepts)
@@ -352,6 +398,7 @@ def facet_counts(filters: Filters) -> dict[str, dict[str, int]]:
     # The words are matched once, not once per facet.
     matched = None
     if filters.understood.concepts:
+        _plan_for_words()
         matched = matching_ids(filters.understood.concepts).cte("matched").prefix_with("MATERIALIZED")
     parts = [
         select(

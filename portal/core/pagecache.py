@@ -61,7 +61,7 @@ def _key() -> str:
 
 
 def _answered(response: Response) -> Response:
-    response.add_etag()
+    response.add_etag(overwrite=False)  # a kept page brings the ETag it was kept with: no hashing per visit
     response.headers.setdefault("Cache-Control", "no-cache")
     response.make_conditional(request)  # a 304 in place when the browser has this version
     return response
@@ -94,6 +94,7 @@ def store_in_cache(response: Response) -> Response:
         return response
     if response.status_code != 200 or session.modified or response.direct_passthrough:
         return response
+    response.add_etag()
     headers = [(name, value) for name, value in response.headers.items() if name.lower() not in _PER_ANSWER]
     try:
         cache.set(key, (response.status_code, headers, response.get_data()))
