@@ -347,7 +347,7 @@ def measure(
 def commit() -> str:
     try:
         return run("git", "rev-parse", "--short", "HEAD").strip() + (
-            " (with uncommitted changes)" if run("git", "status", "--porcelain").strip() else ""
+            " (with uncommitted changes)" if run("git", "status", "--porcelain", "--untracked-files=no").strip() else ""
         )
     except SystemExit:
         return "unknown"
