@@ -107,7 +107,8 @@ def kyrgyz_stem(word: str) -> str:
     for _ in range(3):
         for suffix in _KYRGYZ_SUFFIXES:
             rest = word[: -len(suffix)]
-            # one-syllable endings only when a real stem is left: "фабрика" is not "фабри" + "-ка"
+            # one-syllable endings only when four letters are left (roots ending like a suffix are still cut,
+            # "фабрика" → "фабри", the same way at index and query time)
             minimum = 3 if len(suffix) >= 3 else 4
             if len(suffix) == 1 and (len(rest) < 4 or rest[-1] in _KYRGYZ_VOWELS):
                 continue  # a lone vowel is a possessive ending only after a consonant
