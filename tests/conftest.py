@@ -121,6 +121,15 @@ class RedisServer:
             self.process = None
 
 
+@pytest.fixture
+def redis_server():
+    """A redis-server of the test's own, stopped at its end (or earlier, by the test)."""
+    server = RedisServer()
+    server.start()
+    yield server
+    server.stop()
+
+
 def _pg_program(name: str) -> str | None:
     found = shutil.which(name)
     if found:

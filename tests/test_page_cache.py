@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from portal.catalogue.models import Opportunity
 from portal.core.extensions import db
-from tests.conftest import RedisServer, database, temporary_app
+from tests.conftest import database, temporary_app
 from tests.enquiries.conftest import send_enquiry
 from tests.factories import make_opportunity, make_sector
 
@@ -95,14 +95,6 @@ def test_errors_and_posts_are_not_kept(client, listing):
         missing = client.get("/en/opportunities/no-such-thing")
         assert missing.status_code == 404 and "X-Page-Cache" not in missing.headers
     assert "X-Page-Cache" not in client.get("/en/enquire").headers  # a form: never kept
-
-
-@pytest.fixture
-def redis_server():
-    server = RedisServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 def test_pages_kept_in_redis_are_shared_and_redis_going_away_costs_nothing(database_url, redis_server, caplog):

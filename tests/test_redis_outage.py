@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 
-import pytest
-
 from portal.core.config import _storage_options
 from tests.conftest import RedisServer, database, temporary_app
 from tests.enquiries.conftest import send_enquiry
@@ -13,14 +11,6 @@ from tests.factories import make_agency
 from tests.staff.accounts import create_user, sign_in
 
 PASSWORD = "a long and correct password"
-
-
-@pytest.fixture
-def redis_server():
-    server = RedisServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 def counters(server: RedisServer) -> list[str]:
