@@ -9,10 +9,10 @@ from flask import abort
 from flask_babel import get_locale
 from markdown_it import MarkdownIt
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from portal.catalogue.models import SLUG, Opportunity, Sector, Zone
+from portal.catalogue.models import SLUG, Sector, Zone
 from portal.core.extensions import db
 from portal.core.freshness import PerVersion
 
@@ -72,9 +72,3 @@ def public_sectors() -> list[Sector]:
 def public_zones() -> list[Zone]:
     """Every zone with its texts, for public pages: read again only when public content changes."""
     return list(_zones.get())
-
-
-def published_counts(column: Any) -> dict[Any, int]:
-    """Number of published opportunities per value of ``column``."""
-    statement = select(column, func.count()).where(Opportunity.state == "published").group_by(column)
-    return dict(db.session.execute(statement).all())

@@ -53,8 +53,6 @@ class Concept:
     """One thing asked for: met by any of ``phrases``."""
 
     phrases: tuple[Phrase, ...]
-    #: the visitor's words it stands for
-    said: tuple[str, ...]
     #: how telling it is, in hundredths: the rarer its terms in the catalogue, the higher (an IDF)
     weight: int = 100
 
@@ -66,8 +64,6 @@ class Concept:
 @dataclass
 class Understood:
     concepts: list[Concept] = field(default_factory=list)
-    #: the visitor's words the catalogue has nothing like
-    unknown: list[str] = field(default_factory=list)
 
     @property
     def terms(self) -> set[str]:
@@ -173,9 +169,9 @@ def _word(word: str, vocabulary: Vocabulary, typos: bool = True) -> Word:
     return frozenset(known or stems)
 
 
-def _concept(phrases: set[Phrase], said: list[str], vocabulary: Vocabulary) -> Concept:
+def _concept(phrases: set[Phrase], vocabulary: Vocabulary) -> Concept:
     ordered = tuple(sorted(phrases, key=sorted))
-    return Concept(ordered, tuple(said), vocabulary.weight(ordered))
+    return Concept(ordered, vocabulary.weight(ordered))
 
 
 def understand(query: str) -> Understood:
@@ -189,7 +185,7 @@ def understand(query: str) -> Understood:
         if length:
             own = tuple(_word(w, vocabulary) for w in said[i : i + length])
             phrases = {own} | {tuple(_word(w, vocabulary, typos=False) for w in phrase) for phrase in group}
-            out.concepts.append(_concept(phrases, said[i : i + length], vocabulary))
+            out.concepts.append(_concept(phrases, vocabulary))
             i += length
             continue
         if i + 1 < len(said):
@@ -197,13 +193,10 @@ def understand(query: str) -> Understood:
             if any(s in vocabulary for s in words.query_stems(joined)):
                 pair = (_word(said[i], vocabulary, typos=False), _word(said[i + 1], vocabulary, typos=False))
                 phrases = {pair, (_word(joined, vocabulary, typos=False),)}
-                out.concepts.append(_concept(phrases, said[i : i + 2], vocabulary))
+                out.concepts.append(_concept(phrases, vocabulary))
                 i += 2
                 continue
-        word = _word(said[i], vocabulary)
-        if not word & vocabulary.words.keys():
-            out.unknown.append(said[i])
-        out.concepts.append(_concept({(word,)}, said[i : i + 1], vocabulary))
+        out.concepts.append(_concept({(_word(said[i], vocabulary),)}, vocabulary))
         i += 1
     return out
 

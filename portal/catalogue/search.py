@@ -391,6 +391,16 @@ def _counts_from_cube(filters: Filters) -> dict[str, dict[str, int]]:
     return {facet: {str(v): n for v, n in c.items() if v is not None} for facet, c in counts.items()}
 
 
+def published_counts(facet: str) -> dict[Any, int]:
+    """Number of published opportunities per value of ``facet`` (a sector or zone id, …), from the cube."""
+    position = FACETS.index(facet)
+    counts: Counter[Any] = Counter()
+    for row in _cube.get():
+        counts[row[position]] += row[-1]
+    counts.pop(None, None)
+    return dict(counts)
+
+
 def facet_counts(filters: Filters) -> dict[str, dict[str, int]]:
     """For each facet, how many opportunities each value would give, the other filters applied.
 

@@ -51,7 +51,7 @@ def home() -> ResponseReturnValue:
     )
     featured = list(db.session.scalars(statement).unique())
     sectors, zones = content.public_sectors(), content.public_zones()
-    counts = content.published_counts(Opportunity.sector_id)
+    counts = search.published_counts("sector")
     return render_template(
         "catalogue/home.html",
         featured=featured,
@@ -159,7 +159,7 @@ def zones() -> ResponseReturnValue:
     return render_template(
         "catalogue/zones.html",
         zones=content.public_zones(),
-        zone_counts=content.published_counts(Opportunity.zone_id),
+        zone_counts=search.published_counts("zone"),
     )
 
 
