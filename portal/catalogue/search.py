@@ -1,46 +1,34 @@
 """Finding published opportunities: filters, facet counts and full-text search.
 
 The words of ``q`` become concepts (catalogue.query); the index (catalogue.index)
-is an FTS5 table on SQLite and a weighted ``tsvector`` on PostgreSQL. ``hits``
-hides the difference: listings meeting any concept, with how many they meet and
-the database's relevance score.
+is an FTS5 table on SQLite and a weighted ``tsvector`` on PostgreSQL, asked once per
+concept and content version what the concept matches. The filters, the facet counts
+and the order are then worked out on the shelf (catalogue.shelf), the published
+catalogue kept in memory as columns; only the listings of the page are read.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from flask import g
+import numpy as np
+from flask import abort, g
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (
-    Integer,
-    Select,
-    String,
-    cast,
-    column,
-    func,
-    literal,
-    literal_column,
-    select,
-    table,
-    text,
-    union_all,
-)
+from sqlalchemy import Select, select, text
 from sqlalchemy.orm import joinedload
 
 from portal.agencies.models import COUNTRIES
 from portal.catalogue import query as understanding
+from portal.catalogue import shelf as shelf_
 from portal.catalogue.models import OPPORTUNITY_KINDS, REGIONS, STAGES, Opportunity, OpportunityText, Sector, Zone
+from portal.catalogue.shelf import FACETS
 from portal.core.extensions import db
-from portal.core.freshness import PerVersion
-from portal.core.pagination import Page, page_number, paginate
+from portal.core.pagination import Page, page_number
 from portal.core.vocabulary import Vocabulary
 
 MAX_QUERY_LENGTH = understanding.MAX_QUERY_LENGTH
 MAX_USD = 10**12
-FACETS = ("sector", "country", "zone", "stage", "kind", "region")
 SORTS = Vocabulary(
     relevance=_l("Best match first"),
     featured=_l("Featured first"),
@@ -73,88 +61,83 @@ def _postgresql() -> bool:
 
 #: where a concept is met, and what that adds to its weight besides being met at all
 _TIERS = {"title": 2, "summary": 1, "meta": 1}
-_LETTERS = {"title": "A", "summary": "B", "meta": "C", "body": "D"}
 
 
-def matching_ids(concepts: list[understanding.Concept], field: str | None = None) -> Select:
-    """A SELECT of the ids of listings meeting any of ``concepts`` (in ``field`` only, if given)."""
-    if _postgresql():
-        search = table("opportunity_search", column("opportunity_id"))
-        return select(search.c.opportunity_id).where(_ts_match(concepts, field))
-    fts = table("opportunity_search", column("rowid"))
-    match = literal_column("opportunity_search").op("MATCH")
-    return select(fts.c.rowid).where(match(literal(understanding.fts5(concepts, field), String)))
+def _find_matches(concepts: list[understanding.Concept]) -> list[shelf_.Matches]:
+    """What each of ``concepts`` matches, from the full-text index, in one statement.
 
-
-def _ts_match(concepts: list[understanding.Concept], field: str | None = None) -> Any:
-    """``document @@ query``; in one field, ``head @@ query:letter``: the small vector without the bodies,
-    so that the big one is not read (and decompressed) again for every field of every listing found."""
-    query = func.to_tsquery("simple", understanding.tsquery(concepts, _LETTERS[field] if field else ""))
-    vector = "opportunity_search.head" if field else "opportunity_search.document"
-    return literal_column(vector).op("@@")(query)
-
-
-def hits(concepts: list[understanding.Concept]) -> Any:
-    """A subquery of listings meeting any of ``concepts``, with what orders them by relevance.
-
-    ``met``: how many of the concepts the listing meets; ``weight``: how telling the
-    matches are, the same on both databases: each concept met adds its weight
-    (rarer concepts weigh more), and more where the title, the summary or the names of
-    the listing's sector, zone, country, region and kind have it; ``score``: the
-    database's relevance over the titles, summaries and names, lower is better (BM25 on
-    FTS5, weighted by field; ``ts_rank_cd`` of the ``head`` vector on PostgreSQL).
+    One row per listing and concept: where the concept is met besides anywhere (1 the title, 2 the
+    summary, 4 the names of the sector, zone, …), and the database's relevance over the titles,
+    summaries and names (BM25 on FTS5, weighted by field; ``ts_rank_cd`` of the ``head`` vector on
+    PostgreSQL, which has no bodies: reading each whole document would take seconds for a common
+    word at 100,000 listings), lower is better.
     """
-    if _postgresql():
-        key: Any = literal_column("opportunity_search.opportunity_id")
-        # Ranked on the small vector: the whole document would be read and decompressed for every
-        # listing found (seconds for a common word at 100,000 listings); matches in the bodies
-        # count already, in ``met``, through the index.
-        score: Any = -func.ts_rank_cd(
-            literal_column(f"'{_TS_WEIGHTS}'::float4[]"),
-            literal_column("opportunity_search.head"),
-            func.to_tsquery("simple", understanding.tsquery(concepts)),
-            literal(1),
-        )
-        where = _ts_match(concepts)
-
-        def met_in(concept: understanding.Concept, field: str | None) -> Any:
-            if field is None:  # from the GIN index, once per statement (a hashed subplan)
-                return cast(key.in_(matching_ids([concept])), Integer)
-            return cast(_ts_match([concept], field), Integer)
-
-    else:
-        key = literal_column("opportunity_search.rowid")
-        score = literal_column(f"bm25(opportunity_search, {_BM25})")
-        # bm25() needs the MATCH in the statement that calls it, not in a subquery
-        where = literal_column("opportunity_search").op("MATCH")(literal(understanding.fts5(concepts), String))
-
-        def met_in(concept: understanding.Concept, field: str | None) -> Any:
-            return cast(key.in_(matching_ids([concept], field)), Integer)
-
-    # Each concept's matches are worked out once, in an inner query that the planner may not
-    # merge into the outer one (OFFSET 0), which adds them up.
-    flags = {f"m{i}": met_in(c, None) for i, c in enumerate(concepts)}
-    flags.update({f"{field}{i}": met_in(c, field) for i, c in enumerate(concepts) for field in _TIERS})
-    inner = (
-        select(key.label("id"), *(value.label(name) for name, value in flags.items()), score.label("score"))
-        .select_from(table("opportunity_search"))
-        .where(where)
-        .offset(0)
-        .subquery("matched")
-    )
-    met = sum((inner.c[f"m{i}"] for i in range(len(concepts))), literal(0))
-    weight = sum(
-        (
-            literal(c.weight)
-            * (
-                inner.c[f"m{i}"]
-                + sum((literal(extra) * inner.c[f"{field}{i}"] for field, extra in _TIERS.items()), literal(0))
+    parts, params = [], {}
+    for i, concept in enumerate(concepts):
+        if _postgresql():
+            params[f"q{i}"] = understanding.tsquery([concept])
+            in_field = " + ".join(
+                f"{bit} * (head @@ to_tsquery('simple', :q{i}{letter}))::int"
+                for bit, letter in ((1, "A"), (2, "B"), (4, "C"))
             )
-            for i, c in enumerate(concepts)
-        ),
-        literal(0),
-    )
-    return select(inner.c.id, met.label("met"), weight.label("weight"), inner.c.score).subquery("hits")
+            params.update({f"q{i}{letter}": understanding.tsquery([concept], letter) for letter in "ABC"})
+            # ``head || ''`` decompresses the vector once for the four uses of it, not once for each
+            parts.append(
+                f"(SELECT {i}, opportunity_id, {in_field}, "
+                f"-ts_rank_cd('{_TS_WEIGHTS}'::float4[], head, to_tsquery('simple', :q{i}), 1) "
+                f"FROM (SELECT opportunity_id, head || ''::tsvector AS head FROM opportunity_search "
+                f"WHERE document @@ to_tsquery('simple', :q{i}) OFFSET 0) AS found)"
+            )
+        else:
+            params[f"q{i}"] = understanding.fts5([concept])
+            params.update({f"q{i}{field}": understanding.fts5([concept], field) for field in _TIERS})
+            in_field = " + ".join(
+                f"{bit} * (rowid IN (SELECT rowid FROM opportunity_search WHERE opportunity_search MATCH :q{i}{field}))"
+                for bit, field in ((1, "title"), (2, "summary"), (4, "meta"))
+            )
+            parts.append(
+                f"SELECT {i}, rowid, {in_field}, bm25(opportunity_search, {_BM25}) "
+                f"FROM opportunity_search WHERE opportunity_search MATCH :q{i}"
+            )
+    _plan_for_words()
+    rows = db.session.execute(text(" UNION ALL ".join(parts)), params).all()
+    which = np.fromiter((r[0] for r in rows), np.int32, len(rows))
+    ids = np.fromiter((r[1] for r in rows), np.int64, len(rows))
+    fields = np.fromiter((r[2] for r in rows), np.int8, len(rows))
+    score = np.fromiter((r[3] for r in rows), np.float64, len(rows))
+    shelved = shelf_.shelf()
+    out = []
+    for i in range(len(concepts)):
+        mine = which == i
+        positions, found = shelved.locate(ids[mine])
+        out.append(shelf_.Matches(positions=positions, fields=fields[mine][found], score=score[mine][found]))
+    return out
+
+
+@dataclass(frozen=True)
+class Relevance:
+    """Per listing of the shelf: how many concepts it meets, how tellingly, and the database's score.
+
+    ``weight`` is the same on both databases: each concept met adds its weight (rarer concepts
+    weigh more), and more where the title, the summary or the names of the listing's sector,
+    zone, country, region and kind have it. ``score``, lower is better, orders what those leave tied.
+    """
+
+    met: np.ndarray
+    weight: np.ndarray
+    score: np.ndarray
+
+
+def _relevance(concepts: list[understanding.Concept]) -> Relevance:
+    size = len(shelf_.shelf())
+    met, weight, score = np.zeros(size, np.int16), np.zeros(size, np.float64), np.zeros(size, np.float64)
+    for concept, matches in zip(concepts, shelf_.kept_matches(concepts, _find_matches), strict=True):
+        fields = matches.fields.astype(np.int64)
+        tiers = 1 + sum(extra * ((fields >> bit) & 1) for bit, extra in enumerate(_TIERS.values()))
+        met[matches.positions] += 1
+        weight[matches.positions] += concept.weight * tiers
+        score[matches.positions] += matches.score
+    return Relevance(met=met, weight=weight, score=score)
 
 
 @dataclass(frozen=True)
@@ -190,33 +173,6 @@ class Filters:
     def relaxable(self) -> list[str]:
         """The filters in use, other than the words, that could be dropped to find more."""
         return [name for name in (*FACETS, "min_usd", "max_usd") if getattr(self, name) is not None]
-
-    def conditions(self, exclude: str | None = None, words: bool = True, matched: Any = None) -> list[Any]:
-        """WHERE clauses for these filters, leaving out facet ``exclude`` (and the words, unless ``words``).
-
-        ``matched``: the ids the words match, already selected (a CTE shared by several statements).
-        """
-        where = [Opportunity.state == "published"]
-        equal = {
-            "sector": (Opportunity.sector_id, self.sector_id),
-            "country": (Opportunity.country, self.country.upper() if self.country else None),
-            "zone": (Opportunity.zone_id, self.zone_id),
-            "stage": (Opportunity.stage, self.stage),
-            "kind": (Opportunity.kind, self.kind),
-            "region": (Opportunity.region, self.region),
-        }
-        for name, (column_, value) in equal.items():
-            if value is not None and exclude != name:
-                where.append(column_ == value)
-        # An opportunity matches a budget when its range overlaps it.
-        if self.min_usd is not None and exclude != "min_usd":
-            where.append(func.coalesce(Opportunity.max_usd, Opportunity.min_usd) >= self.min_usd)
-        if self.max_usd is not None and exclude != "max_usd":
-            where.append(func.coalesce(Opportunity.min_usd, Opportunity.max_usd) <= self.max_usd)
-        if words and self.understood.concepts:
-            ids = select(matched.c[0]) if matched is not None else matching_ids(self.understood.concepts)
-            where.append(Opportunity.id.in_(ids))
-        return where
 
     def args(self, **changes: Any) -> dict[str, Any]:
         """Query-string arguments for a link to these filters with ``changes`` applied."""
@@ -282,17 +238,6 @@ def parse_filters(args: Any, sectors: dict[str, Sector], zones: dict[str, Zone])
     )
 
 
-def _ordering(sort: str) -> list[Any]:
-    newest = [Opportunity.published_at.desc(), Opportunity.id.desc()]
-    if sort == "newest":
-        return newest
-    if sort == "amount_asc":
-        return [Opportunity.min_usd.asc().nulls_last(), Opportunity.id.asc()]
-    if sort == "amount_desc":
-        return [Opportunity.max_usd.desc().nulls_last(), Opportunity.id.desc()]
-    return [Opportunity.featured.desc(), *newest]
-
-
 def _texts_in(lang: str) -> Any:
     return Opportunity.texts.and_(OpportunityText.lang.in_({lang, "en"}))
 
@@ -314,55 +259,74 @@ def _plan_for_words() -> None:
         g.planned_for_words = True
 
 
-def find(filters: Filters, lang: str, per_page: int, facets: dict[str, dict[str, int]] | None = None) -> Page:
-    """One page of published opportunities matching ``filters``; a 404 past the last page.
+@dataclass(frozen=True)
+class _Selection:
+    """The filters applied to the shelf: a mask per filter in use (``q`` the words), and the words' relevance."""
 
-    With ``facets`` (facet_counts of the same filters) the number found is read from them, not counted again.
-    """
-    if filters.understood.concepts:
-        _plan_for_words()
-    counted = select(Opportunity).where(*filters.conditions())
-    if filters.sort == "relevance" and filters.understood.concepts:
-        found = hits(filters.understood.concepts)
-        statement = (
-            select(Opportunity)
-            .join(found, found.c.id == Opportunity.id)
-            .where(*filters.conditions(words=False))
-            .order_by(found.c.met.desc(), found.c.weight.desc(), found.c.score, *_ordering("featured"))
+    masks: dict[str, np.ndarray]
+    relevance: Relevance | None
+
+    def where(self, exclude: str | None = None) -> np.ndarray | None:
+        """Which listings all the filters but ``exclude`` keep; None: all of them."""
+        kept = None
+        for name, mask in self.masks.items():
+            if name != exclude:
+                kept = mask if kept is None else kept & mask
+        return kept
+
+
+def _select(filters: Filters) -> _Selection:
+    """``filters`` applied to the shelf, once per request."""
+    made = g.setdefault("selections", {})
+    if filters not in made:
+        shelved = shelf_.shelf()
+        masks = {
+            facet: shelved.codes[facet] == shelved.code(facet, value)
+            for facet, value in _facet_values(filters).items()
+            if value is not None
+        }
+        # NaN, no amount given, is neither above nor below a bound
+        if filters.min_usd is not None:
+            masks["min_usd"] = shelved.high >= filters.min_usd
+        if filters.max_usd is not None:
+            masks["max_usd"] = shelved.low <= filters.max_usd
+        relevance = _relevance(filters.understood.concepts) if filters.understood.concepts else None
+        if relevance is not None:
+            masks["q"] = relevance.met > 0
+        made[filters] = _Selection(masks=masks, relevance=relevance)
+    return made[filters]
+
+
+def find(filters: Filters, lang: str, per_page: int) -> Page:
+    """One page of published opportunities matching ``filters``; a 404 past the last page."""
+    shelved, selection = shelf_.shelf(), _select(filters)
+    kept = selection.where()
+    relevance = selection.relevance
+    if filters.sort == "relevance" and relevance is not None:
+        found = np.flatnonzero(kept) if kept is not None else np.arange(len(shelved))
+        ranked = np.lexsort(
+            (
+                shelved.place["featured"][found],
+                relevance.score[found],
+                -relevance.weight[found],
+                -relevance.met[found],
+            )
         )
+        ordered = found[ranked]
     else:
-        statement = counted.order_by(*_ordering(filters.sort))
-    total = total_from(filters, facets) if facets is not None else None
-    return paginate(statement, filters.page, per_page, joinedload(_texts_in(lang)), counted=counted, total=total)
-
-
-def total_from(filters: Filters, facets: dict[str, dict[str, int]]) -> int | None:
-    """How many listings the filters find, from their facet counts: a facet not filtered on, whose column
-    every listing has a value in, counts each found listing once."""
-    for facet in ("country", "stage", "kind", "sector", "region"):
-        if getattr(filters, facet) is None:
-            return sum(facets[facet].values())
-    return None
-
-
-_FACET_COLUMNS = {
-    "sector": Opportunity.sector_id,
-    "country": Opportunity.country,
-    "zone": Opportunity.zone_id,
-    "stage": Opportunity.stage,
-    "kind": Opportunity.kind,
-    "region": Opportunity.region,
-}
-
-
-def _load_cube() -> list[tuple[Any, ...]]:
-    columns = list(_FACET_COLUMNS.values())
-    statement = select(*columns, func.count()).where(Opportunity.state == "published").group_by(*columns)
-    return [tuple(row) for row in db.session.execute(statement)]
-
-
-#: published listings counted by every combination of facet values: far fewer rows than listings
-_cube = PerVersion(_load_cube)
+        order = shelved.order[filters.sort if filters.sort in shelved.order else "featured"]
+        ordered = order if kept is None else order[kept[order]]
+    total = len(ordered)
+    if filters.page > 1 and (filters.page - 1) * per_page >= total:
+        abort(404)
+    start = (filters.page - 1) * per_page
+    ids = [int(i) for i in shelved.ids[ordered[start : start + per_page]]]
+    loaded = {}
+    if ids:
+        # by id alone: with the state in the WHERE, SQLite would walk the state index instead
+        statement = with_texts(select(Opportunity).where(Opportunity.id.in_(ids)), lang)
+        loaded = {item.id: item for item in db.session.scalars(statement).unique() if item.state == "published"}
+    return Page(items=[loaded[i] for i in ids if i in loaded], total=total, page=filters.page, per_page=per_page)
 
 
 def _facet_values(filters: Filters) -> dict[str, Any]:
@@ -376,60 +340,18 @@ def _facet_values(filters: Filters) -> dict[str, Any]:
     }
 
 
-def _counts_from_cube(filters: Filters) -> dict[str, dict[str, int]]:
-    """Facet counts for filters on facets alone, from the cube: no statement, whatever the catalogue's size."""
-    position = {facet: i for i, facet in enumerate(FACETS)}
-    active = [(position[f], v) for f, v in _facet_values(filters).items() if v is not None]
-    counts: dict[str, Counter[Any]] = {facet: Counter() for facet in FACETS}
-    for row in _cube.get():
-        missed = [i for i, value in active if row[i] != value]
-        if not missed:
-            for facet, i in position.items():
-                counts[facet][row[i]] += row[-1]
-        elif len(missed) == 1:
-            counts[FACETS[missed[0]]][row[missed[0]]] += row[-1]
-    return {facet: {str(v): n for v, n in c.items() if v is not None} for facet, c in counts.items()}
-
-
 def published_counts(facet: str) -> dict[Any, int]:
-    """Number of published opportunities per value of ``facet`` (a sector or zone id, …), from the cube."""
-    position = FACETS.index(facet)
-    counts: Counter[Any] = Counter()
-    for row in _cube.get():
-        counts[row[position]] += row[-1]
-    counts.pop(None, None)
-    return dict(counts)
+    """Number of published opportunities per value of ``facet`` (a sector or zone id, …)."""
+    return shelf_.shelf().count(facet)
 
 
 def facet_counts(filters: Filters) -> dict[str, dict[str, int]]:
-    """For each facet, how many opportunities each value would give, the other filters applied.
-
-    Without words or a budget, from the cube of facet values kept per content version; else in one
-    statement for all facets: a UNION ALL of one GROUP BY per facet.
-    """
-    if not filters.understood.concepts and filters.min_usd is None and filters.max_usd is None:
-        return _counts_from_cube(filters)
-    columns = _FACET_COLUMNS
-    # The words are matched once, not once per facet.
-    matched = None
-    if filters.understood.concepts:
-        _plan_for_words()
-        matched = matching_ids(filters.understood.concepts).cte("matched").prefix_with("MATERIALIZED")
-    parts = [
-        select(
-            literal(facet, String).label("facet"),
-            cast(columns[facet], String).label("value"),
-            func.count().label("n"),
-        )
-        .where(*filters.conditions(exclude=facet, matched=matched))
-        .group_by(columns[facet])
+    """For each facet, how many opportunities each value would give, the other filters applied."""
+    shelved, selection = shelf_.shelf(), _select(filters)
+    return {
+        facet: {str(value): n for value, n in shelved.count(facet, selection.where(exclude=facet)).items()}
         for facet in FACETS
-    ]
-    counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
-    for facet, value, n in db.session.execute(union_all(*parts)):
-        if value is not None:
-            counts[facet][value] = n
-    return counts
+    }
 
 
 def suggestion(filters: Filters) -> str | None:

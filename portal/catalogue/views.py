@@ -70,7 +70,7 @@ def opportunities() -> ResponseReturnValue:
     sectors, zones = content.public_sectors(), content.public_zones()
     filters = search.parse_filters(request.args, {s.slug: s for s in sectors}, {z.slug: z for z in zones})
     facets = search.facet_counts(filters)
-    page = search.find(filters, g.lang, current_app.config["PAGE_SIZE"], facets)
+    page = search.find(filters, g.lang, current_app.config["PAGE_SIZE"])
     return render_template(
         "catalogue/opportunities.html",
         filters=filters,

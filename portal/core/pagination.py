@@ -44,22 +44,13 @@ class Page:
         return out
 
 
-def paginate(
-    statement: Select, page: int, per_page: int, *options: Any, counted: Select | None = None, total: int | None = None
-) -> Page:
+def paginate(statement: Select, page: int, per_page: int, *options: Any) -> Page:
     """Page ``page`` of the rows ``statement`` selects, loaded with ``options``.
 
-    ``counted`` selects the same rows more cheaply, for their number (without what only orders them);
-    ``total`` is their number, when the caller knows it already.
     A page past the last is a 404; the first page always exists, empty or not.
     """
-    if total is None:
-        count = (
-            (counted if counted is not None else statement)
-            .with_only_columns(func.count(), maintain_column_froms=True)
-            .order_by(None)
-        )
-        total = db.session.scalar(count) or 0
+    count = statement.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
+    total = db.session.scalar(count) or 0
     if page > 1 and (page - 1) * per_page >= total:
         abort(404)
     rows = db.session.scalars(statement.options(*options).limit(per_page).offset((page - 1) * per_page))
