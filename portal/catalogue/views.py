@@ -21,7 +21,6 @@ from portal.catalogue.models import (
     ZONE_KINDS,
     Attachment,
     Opportunity,
-    Zone,
 )
 from portal.core.extensions import db
 from portal.core.i18n import language_blueprint
@@ -167,12 +166,8 @@ def zones() -> ResponseReturnValue:
 @cached_page
 def zone(slug: str) -> ResponseReturnValue:
     """One zone: what it offers and its published opportunities."""
-    statement = (
-        select(Zone)
-        .where(Zone.slug == content.valid_slug(slug))
-        .options(selectinload(Zone.texts), joinedload(Zone.agency).selectinload(Agency.texts))
-    )
-    current = db.session.scalar(statement)
+    slug = content.valid_slug(slug)
+    current = next((zone for zone in content.public_zones() if zone.slug == slug), None)
     if current is None:
         abort(404)
     asked = search.parse_filters(request.args, {}, {})
