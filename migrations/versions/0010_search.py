@@ -41,9 +41,9 @@ def upgrade():
         sa.ForeignKeyConstraint(['updated_by_id'], ['user.id'], name=op.f('fk_synonym_updated_by_id_user'), ondelete='SET NULL'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_synonym')),
     )
-    # Imported here: the synonyms every portal starts with, and the index built by the
-    # app's own analysis, the one queries use.
-    from portal.catalogue import index, synonyms
+    # Imported here: the synonyms every portal starts with. The index is built by the app's own
+    # analysis, the one queries use, at the end of 0011: the code that builds it writes 0011's table too.
+    from portal.catalogue import synonyms
 
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     op.bulk_insert(synonym, [{"phrases": phrases, "updated_at": now} for phrases in synonyms.DEFAULTS])
@@ -53,7 +53,6 @@ def upgrade():
 
     drop_old_search()
     create_search()
-    index.rebuild(op.get_bind())
 
 
 def downgrade():

@@ -7,7 +7,10 @@ Kyrgyz textile listings whose texts name neither. The database ranks them:
 
 - SQLite: the FTS5 table ``opportunity_search`` (rowid = the listing's id);
 - PostgreSQL: the table ``opportunity_search`` with a weighted ``tsvector``
-  column (title A, summary B, meta C, body D) and a GIN index.
+  column (title A, summary B, meta C, body D) and a GIN index, and
+  ``opportunity_search_field``: the title, summary and meta of each listing as
+  small vectors of their own (rows too small to be compressed), GIN-indexed, for
+  checking where a search's words are without reading the whole document.
 
 The stems are made here, in Python, so both databases hold the same terms.
 ``search_term`` is the vocabulary: each stem, a word it came from, and how many
@@ -28,6 +31,7 @@ from babel import Locale
 from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import bindparam, column, delete, event, select, table, update
+from sqlalchemy import text as sql
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
@@ -46,6 +50,8 @@ from portal.catalogue.models import (
 )
 
 FIELDS = ("title", "summary", "body", "meta")
+#: PostgreSQL: the fields with rows of their own in ``opportunity_search_field``, and the number each row has
+SEPARATE_FIELDS = {"title": 1, "summary": 2, "meta": 4}
 BATCH = 500
 
 
@@ -184,6 +190,21 @@ def store(
             search_table(connection).insert(),
             [{id_column(connection): listing, **fields} for listing, fields in new.items()],
         )
+        if connection.dialect.name == "postgresql":
+            rows = [
+                {"listing": listing, "field": bit, "stems": fields[name]}
+                for listing, fields in new.items()
+                for name, bit in SEPARATE_FIELDS.items()
+                if fields[name]
+            ]
+            if rows:
+                connection.execute(
+                    sql(
+                        "INSERT INTO opportunity_search_field (opportunity_id, field, vector) "
+                        "VALUES (:listing, :field, to_tsvector('simple', :stems))"
+                    ),
+                    rows,
+                )
     _count(connection, delta, surface)
 
 

@@ -75,6 +75,22 @@ class Shelf:
         return {self.values[facet][code]: int(counts[code]) for code in np.flatnonzero(counts)}
 
 
+def raw_rows(statement: Any) -> list[tuple[Any, ...]]:
+    """The rows of ``statement`` as the driver gives them: tens of thousands of them, for which making
+    SQLAlchemy rows would take as long as the database takes to find them."""
+    connection = db.session.connection()
+    compiled = statement.compile(dialect=connection.dialect)
+    params = compiled.params
+    if compiled.positiontup is not None:
+        params = [params[name] for name in compiled.positiontup]
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(str(compiled), params)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
 def _coded(column: list[Any]) -> tuple[np.ndarray, list[Any]]:
     values = sorted({v for v in column if v is not None}, key=str)
     code = {v: i for i, v in enumerate(values)}
@@ -92,7 +108,7 @@ def _load() -> Shelf:
         .where(Opportunity.state == "published")
         .order_by(Opportunity.published_at.desc().nulls_last(), Opportunity.id.desc())
     )
-    rows = db.session.connection().execute(statement).all()
+    rows = raw_rows(statement)
     size = len(rows)
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in range(len(COLUMNS) + 4)]
     read = np.fromiter(columns[0], np.int64, size)
