@@ -245,12 +245,14 @@ def parse_filters(args: Any, sectors: dict[str, Sector], zones: dict[str, Zone])
     )
 
 
-def _texts_in(lang: str) -> Any:
+def _texts_in(lang: str | None) -> Any:
+    if lang is None:
+        return Opportunity.texts
     return Opportunity.texts.and_(OpportunityText.lang.in_({lang, "en"}))
 
 
-def with_texts(statement: Select, lang: str) -> Select:
-    """Load each opportunity's text in ``lang`` and in English in the same statement."""
+def with_texts(statement: Select, lang: str | None) -> Select:
+    """Load each opportunity's text in ``lang`` and in English (in every language: None) in the same statement."""
     return statement.options(joinedload(_texts_in(lang)))
 
 
@@ -304,8 +306,9 @@ def _select(filters: Filters) -> _Selection:
     return made[filters]
 
 
-def find(filters: Filters, lang: str, per_page: int) -> Page:
-    """One page of published opportunities matching ``filters``; a 404 past the last page."""
+def find(filters: Filters, lang: str | None, per_page: int) -> Page:
+    """One page of published opportunities matching ``filters``, with their texts in ``lang`` and English
+    (every language: None); a 404 past the last page."""
     shelved, selection = shelf_.shelf(), _select(filters)
     kept = selection.where()
     relevance = selection.relevance

@@ -107,6 +107,7 @@ def from_environment(instance_path: str) -> dict:
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": True,
         "ENQUIRY_RATE_LIMIT": os.environ.get("ENQUIRY_RATE_LIMIT", "5 per minute; 30 per day"),
+        "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "120 per minute; 5000 per hour"),
         "STATUS_RATE_LIMIT": os.environ.get("STATUS_RATE_LIMIT", "10 per minute; 50 per day"),
         #: days after which `enquiries purge` anonymises a closed (or spam) enquiry, and any enquiry at all
         "RETENTION_CLOSED_DAYS": int(os.environ.get("RETENTION_CLOSED_DAYS", "365")),

@@ -90,10 +90,31 @@ def _error_language() -> None:
         g.lang = best_language()
 
 
+#: path prefixes whose errors are JSON (an API), registered by the features that serve them
+_JSON_PREFIXES: list[str] = []
+
+
+def json_errors_under(prefix: str) -> None:
+    """Answer errors under ``prefix`` with JSON, not a page: where no view of the feature was reached too."""
+    if prefix not in _JSON_PREFIXES:
+        _JSON_PREFIXES.append(prefix)
+
+
+def _json_error(status: int, message: str) -> Response | None:
+    if not any(request.path.startswith(prefix) for prefix in _JSON_PREFIXES):
+        return None
+    response = jsonify(error={"status": status, "message": message})
+    response.status_code = status
+    return response
+
+
 def error_page(error: HTTPException) -> tuple[str, int] | Response:
     status = error.code or 500
     if status >= 500:
         reset_session()
+    as_json = _json_error(status, error.name)
+    if as_json is not None:
+        return as_json
     _error_language()
     if isinstance(error, SecurityError):
         # A Host outside TRUSTED_HOSTS: no link can be built for it, so the answer is plain text.
@@ -117,6 +138,9 @@ def database_unavailable(error: Exception) -> tuple[str, int, dict[str, str]]:
     """The database is restarting or out of reach: a localized 503 asking to try again, never a half-written record."""
     log.error("database unavailable: %s", type(getattr(error, "orig", None) or error).__name__)
     reset_session()
+    as_json = _json_error(503, "Service Unavailable")
+    if as_json is not None:
+        return as_json, 503, {"Retry-After": str(RETRY_AFTER)}  # type: ignore[return-value]
     if not g.get("lang"):
         # Not the staff user's language: reading the user needs the database.
         first = request.path.strip("/").split("/", 1)[0]

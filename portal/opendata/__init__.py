@@ -1,0 +1,1 @@
+"""Open data: the catalogue for programs and other sites (API, downloads, feeds, sitemap)."""

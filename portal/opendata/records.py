@@ -1,0 +1,111 @@
+"""The published catalogue as plain data: what the API, the downloads and the feeds say of each thing.
+
+One function per kind of thing, used by every way out, so that the API, the CSV and
+the JSON downloads cannot drift apart. Texts come in every language, or in one
+(``lang``): the page's language where the item has it, else English, marked so.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+
+from portal.agencies.models import Agency
+from portal.catalogue.models import Opportunity, Sector, Zone
+from portal.core.i18n import portal_url
+
+#: the fields of each kind's texts, as the API names them
+OPPORTUNITY_TEXT = ("title", "summary", "body")
+ZONE_TEXT = ("name", "summary", "incentives", "utilities", "tax_regime", "operator")
+SECTOR_TEXT = ("name", "description")
+AGENCY_TEXT = ("name", "description")
+
+
+def moment(value: datetime | None) -> str | None:
+    """A stored time (naive UTC) as RFC 3339."""
+    return value.replace(microsecond=0).isoformat() + "Z" if value is not None else None
+
+
+def texts(item: Any, fields: tuple[str, ...], lang: str | None) -> dict[str, dict[str, Any]]:
+    """``item``'s texts by language: all of them, or the one shown in ``lang`` (``fallback`` when it is English)."""
+    if lang is None:
+        chosen = [(code, item.texts[code]) for code in current_app.config["LANGUAGES"] if code in item.texts]
+    else:
+        text = item.translation(lang)
+        chosen = [(text.lang, text)] if text is not None else []
+    out = {}
+    for code, text in chosen:
+        out[code] = {name: getattr(text, name) or "" for name in fields}
+        if lang is not None:
+            out[code]["fallback"] = code != lang
+    return out
+
+
+def page_links(endpoint: str, lang: str | None, **values: Any) -> dict[str, str]:
+    """The public page of a thing in each language (or in ``lang``)."""
+    languages = [lang] if lang else current_app.config["LANGUAGES"]
+    return {code: portal_url(endpoint, lang=code, **values) for code in languages}
+
+
+def opportunity(item: Opportunity, sector: Sector, zone: Zone | None, agency: Agency, lang: str | None) -> dict:
+    return {
+        "id": item.id,
+        "slug": item.slug,
+        "sector": sector.slug,
+        "country": item.country,
+        "region": item.region,
+        "zone": zone.slug if zone is not None else None,
+        "agency": agency.code,
+        "kind": item.kind,
+        "stage": item.stage,
+        "investment": {"min": item.min_usd, "max": item.max_usd, "currency": "USD"},
+        "featured": item.featured,
+        "sample": item.is_sample,
+        "published_at": moment(item.published_at),
+        "updated_at": moment(item.updated_at),
+        "texts": texts(item, OPPORTUNITY_TEXT, lang),
+        "pages": page_links("catalogue.opportunity", lang, slug=item.slug),
+    }
+
+
+def zone(item: Zone, opportunities: int, lang: str | None) -> dict:
+    located = item.latitude is not None and item.longitude is not None
+    return {
+        "id": item.id,
+        "slug": item.slug,
+        "country": item.country,
+        "kind": item.kind,
+        "region": item.region,
+        "location": {"latitude": item.latitude, "longitude": item.longitude} if located else None,
+        "area_ha": item.area_ha,
+        "established": item.established,
+        "agency": item.agency.code,
+        "opportunities": opportunities,
+        "sample": item.is_sample,
+        "updated_at": moment(item.updated_at),
+        "texts": texts(item, ZONE_TEXT, lang),
+        "pages": page_links("catalogue.zone", lang, slug=item.slug),
+    }
+
+
+def sector(item: Sector, opportunities: int, lang: str | None) -> dict:
+    return {
+        "id": item.id,
+        "slug": item.slug,
+        "opportunities": opportunities,
+        "texts": texts(item, SECTOR_TEXT, lang),
+        "pages": page_links("catalogue.sector", lang, slug=item.slug),
+    }
+
+
+def agency(item: Agency, lang: str | None) -> dict:
+    return {
+        "id": item.id,
+        "code": item.code,
+        "country": item.country,
+        "website": item.website or None,
+        "reply_days": item.reply_days,
+        "texts": texts(item, AGENCY_TEXT, lang),
+    }
