@@ -24,7 +24,7 @@ from portal.catalogue.models import OPPORTUNITY_KINDS, REGIONS, STAGES, Opportun
 from portal.core.extensions import db, limiter
 from portal.core.pagecache import cached_page
 from portal.core.site import json_errors_under
-from portal.opendata import records, spec
+from portal.opendata import downloads, records, spec
 
 PREFIX = "/api/v1"
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
@@ -91,7 +91,12 @@ def open_to_every_site(response: Response) -> Response:
         response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
         response.headers["Access-Control-Allow-Headers"] = "If-None-Match"
         response.headers["Access-Control-Max-Age"] = "86400"
-    if response.status_code == 200 and "page_cache_key" not in g and request.method in ("GET", "HEAD"):
+    if (
+        response.status_code == 200
+        and "page_cache_key" not in g
+        and request.method in ("GET", "HEAD")
+        and not response.is_streamed
+    ):
         response.add_etag()
         response.headers.setdefault("Cache-Control", "no-cache")
         response.make_conditional(request)
@@ -249,6 +254,12 @@ def sectors() -> Response:
 def agencies() -> Response:
     lang = _lang(_arguments(("lang",)))
     return jsonify(items=[records.agency(a, lang) for a in all_agencies()])
+
+
+@bp.get("/downloads/opportunities.<any(csv, json, jsonl):kind>")
+def download(kind: str) -> Response:
+    """Every published opportunity in one file, streamed."""
+    return downloads.download(kind, _lang(_arguments(("lang",))))
 
 
 @bp.get("/openapi.json")

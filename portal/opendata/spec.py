@@ -214,6 +214,22 @@ def _operation(operation_id: str, summary: str, schema: str, parameters: list[di
     }
 
 
+def _download(kind: str, media: str, lang: dict[str, Any]) -> dict[str, Any]:
+    operation = _operation(
+        f"download{kind.capitalize()}",
+        f"Every published opportunity in one {kind.upper()} file, streamed",
+        "Opportunity",
+        [lang],
+    )
+    schema = {"type": "array", "items": _ref("Opportunity")} if kind == "json" else {"type": "string"}
+    operation["get"]["responses"]["200"] = {
+        "description": "The file. Its ETag changes whenever anything public does.",
+        "headers": {"ETag": {"schema": {"type": "string"}}},
+        "content": {media: {"schema": schema}},
+    }
+    return operation
+
+
 def document() -> dict[str, Any]:
     languages = list(current_app.config["LANGUAGES"])
     lang = _lang(languages)
@@ -274,6 +290,14 @@ def document() -> dict[str, Any]:
             ),
             "/sectors": _operation("listSectors", "Sectors, with their published opportunities", "SectorList", [lang]),
             "/agencies": _operation("listAgencies", "The two investment agencies", "AgencyList", [lang]),
+            **{
+                f"/downloads/opportunities.{kind}": _download(kind, media, lang)
+                for kind, media in (
+                    ("csv", "text/csv"),
+                    ("json", "application/json"),
+                    ("jsonl", "application/x-ndjson"),
+                )
+            },
         },
         "components": {"schemas": _schemas(languages)},
     }
