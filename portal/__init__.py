@@ -55,7 +55,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from portal.enquiries import inbox
     from portal.enquiries import views as enquiry_views
     from portal.mail import cli as mail_cli
-    from portal.opendata import api
+    from portal.opendata import api, feeds, sitemap
     from portal.operations import metrics
     from portal.operations.check import check
     from portal.operations.pages import error_pages
@@ -72,6 +72,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         staff_views.bp,
         dashboard_views.bp,
         api.bp,
+        feeds.bp,
+        sitemap.bp,
     ):
         app.register_blueprint(blueprint)
     commands = (
