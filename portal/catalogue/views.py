@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from portal.agencies.models import Agency, all_agencies
-from portal.catalogue import content, search, workflow
+from portal.catalogue import content, linked, search, workflow
 from portal.catalogue.models import (
     OPPORTUNITY_KINDS,
     REGIONS,
@@ -200,6 +200,7 @@ def register_template_helpers(state: BlueprintSetupState) -> None:
     # Globals rather than a context processor, so imported macros see them too.
     state.app.jinja_env.globals.update(
         localized=localized,
+        linked_data=linked,
         markdown=content.markdown,
         country_name=content.country_name,
         regions=REGIONS,

@@ -148,5 +148,7 @@ def init_app(app: Flask) -> None:
         language_url=language_url,
         portal_url=portal_url,
         usd_range=format_usd_range,
+        # OpenGraph names a locale with its territory
+        og_locales={"en": "en_US", "ur": "ur_PK", "ru": "ru_RU", "ky": "ky_KG"},
     )
     app.jinja_env.filters.update(usd=format_usd, number=format_number, day=format_day)
