@@ -56,6 +56,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from portal.enquiries import views as enquiry_views
     from portal.mail import cli as mail_cli
     from portal.opendata import api, feeds, sitemap
+    from portal.opendata import views as opendata_views
     from portal.operations import metrics
     from portal.operations.check import check
     from portal.operations.pages import error_pages
@@ -74,6 +75,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         api.bp,
         feeds.bp,
         sitemap.bp,
+        opendata_views.bp,
     ):
         app.register_blueprint(blueprint)
     commands = (

@@ -73,7 +73,7 @@ def opportunity(item: Opportunity, sector: Sector, zone_: Zone | None, lang: str
         "areaServed": _country(item.country, lang),
     }
     if item.min_usd is not None or item.max_usd is not None:
-        price = {"@type": "PriceSpecification", "priceCurrency": "USD"}
+        price: dict[str, Any] = {"@type": "PriceSpecification", "priceCurrency": "USD"}
         if item.min_usd is not None:
             price["minPrice"] = item.min_usd
         if item.max_usd is not None:

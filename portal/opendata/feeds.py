@@ -54,4 +54,3 @@ def feed() -> ResponseReturnValue:
         moment=moment,
     )
     return current_app.response_class(body, content_type="application/atom+xml; charset=utf-8")
-

@@ -34,6 +34,7 @@ PAGES = (
     "catalogue.about",
     "catalogue.accessibility",
     "enquiries.enquire",
+    "opendata.open_data",
 )
 URLSET = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'

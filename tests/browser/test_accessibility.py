@@ -25,6 +25,7 @@ PUBLIC_PAGES = {
     "zone": "/{lang}/zones/naryn-fez",
     "about": "/{lang}/about",
     "accessibility": "/{lang}/accessibility",
+    "open-data": "/{lang}/open-data",
     "enquire": "/{lang}/enquire?opportunity=issyk-kul-eco-resort",
     "enquire-general": "/{lang}/enquire",
     "status": "/{lang}/enquiries/status",
