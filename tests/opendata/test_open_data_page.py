@@ -24,7 +24,7 @@ def test_the_page_describes_every_operation_and_its_links_answer(client, catalog
         assert f"GET {path}</code>" in page
     for name in ("q", "sector", "country", "zone", "stage", "kind", "region", "min_usd", "max_usd", "per_page"):
         assert f'<code dir="ltr">{name}</code>' in page
-    links = set(re.findall(r'href="(/(?:api/v1|%s/feed)[^"]*)"' % lang, page))
+    links = set(re.findall(rf'href="(/(?:api/v1|{lang}/feed)[^"]*)"', page))
     assert any(link.endswith(".csv") for link in links) and any("feed.atom?sector=" in link for link in links)
     for link in links:
         response = client.get(link.replace("&amp;", "&"))
