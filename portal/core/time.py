@@ -26,3 +26,17 @@ def add_working_days(start: date, days: int) -> date:
         if current.weekday() < 5:
             remaining -= 1
     return current
+
+
+def working_days_between(start: date, end: date) -> int:
+    """How many working days after ``start`` ``end`` is: 0 on the same day (or before it), 1 the next
+    working day; the inverse of ``add_working_days``."""
+    if end <= start:
+        return 0
+    days = (end - start).days
+    weeks, rest = divmod(days, 7)
+    count = weeks * 5
+    for offset in range(1, rest + 1):
+        if (start + timedelta(days=offset)).weekday() < 5:
+            count += 1
+    return count

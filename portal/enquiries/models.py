@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, Date, ForeignKey, Index, String, Text, UniqueConstraint, and_
+from sqlalchemy import Column, Date, ForeignKey, Index, String, Text, UniqueConstraint, and_, false
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
@@ -94,6 +94,8 @@ class Enquiry(Model):
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     #: set when personal data was removed after the retention period
     anonymised_at: Mapped[datetime | None]
+    #: a sample history (``seed --demo --sample-enquiries``), said so wherever figures come from it
+    is_sample: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     agency: Mapped[Agency] = relationship()
     opportunity: Mapped[Opportunity | None] = relationship()
