@@ -60,6 +60,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from portal.operations import metrics
     from portal.operations.check import check
     from portal.operations.pages import error_pages
+    from portal.operations.seed import seed
     from portal.staff import cli as staff_cli
     from portal.staff import views as staff_views
 
@@ -79,7 +80,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ):
         app.register_blueprint(blueprint)
     commands = (
-        catalogue_cli.seed,
+        seed,
         catalogue_cli.search,
         mail_cli.outbox,
         enquiries_cli.enquiries,

@@ -115,3 +115,14 @@ def test_a_database_behind_the_code_is_reported(production):
             session.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": current})
     assert result.exit_code == 1
     assert "FAIL The database is at revision 0008" in result.output and "run `db upgrade`" in result.output
+
+
+def test_sample_enquiries_are_reported(production):
+    from portal.enquiries import samples
+
+    with database(production):
+        assert samples.load() > 0
+    result = production.test_cli_runner().invoke(args=["check"])
+    assert result.exit_code == 1
+    failing = [text for text in result.output.splitlines() if text.startswith("FAIL ")]
+    assert len(failing) == 1 and "Sample enquiries are in the database" in failing[0], result.output

@@ -150,3 +150,30 @@ def records(since: date) -> list[Record]:
         )
         for code, country, sector, created, promised, answered, sample in db.session.execute(statement)
     ]
+
+
+@dataclass(frozen=True)
+class Published:
+    """The figures as the page, the API and the CSV show them."""
+
+    months: list[str]
+    agencies: list[AgencyFigures]
+    #: no enquiry at all in the period
+    empty: bool
+    #: some of the records are the sample history
+    sample: bool
+
+
+def published(today_utc: datetime) -> Published:
+    """The last ``MONTHS`` months of every agency, as of ``today_utc``."""
+    codes = [code for (code,) in db.session.execute(select(Agency.code).order_by(Agency.code))]
+    today = today_utc.date()
+    months = last_months(today)
+    first = date(int(months[0][:4]), int(months[0][5:]), 1)
+    found = records(first)
+    return Published(
+        months=months,
+        agencies=figures(found, codes, today),
+        empty=not found,
+        sample=any(record.sample for record in found),
+    )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hmac
+import math
+from datetime import date
 
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from flask.sansio.blueprints import BlueprintSetupState
@@ -11,17 +13,34 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from portal.agencies.models import Agency
+from portal.catalogue import content
 from portal.catalogue.content import valid_slug
 from portal.catalogue.models import Opportunity
 from portal.core.extensions import csrf, db, limiter
 from portal.core.i18n import language_blueprint
-from portal.enquiries import routing
+from portal.core.time import utcnow
+from portal.enquiries import response_times, routing
 from portal.enquiries.forms import EnquiryForm, StatusLookupForm
 from portal.enquiries.models import INVESTOR_TYPES, STATUSES, TICKET_SIZES, Enquiry
 
 bp = language_blueprint("enquiries", __name__, template_folder="templates")
 
 _SENT = "sent_enquiries"
+
+
+@bp.get("/response-times")
+def response_times_page() -> ResponseReturnValue:
+    """How fast each agency answers, from the records, as they stand now (never kept: enquiries change it)."""
+    figures = response_times.published(utcnow())
+    agencies = {a.code: a for a in db.session.scalars(select(Agency).options(joinedload(Agency.texts))).unique()}
+    return render_template(
+        "enquiries/response_times.html",
+        figures=figures,
+        agencies=agencies,
+        smallest=response_times.SMALLEST,
+        month_starts={m: date(int(m[:4]), int(m[5:]), 1) for m in figures.months},
+        sectors={s.slug: s for s in content.public_sectors()},
+    )
 
 
 def _opportunity(slug: str | None) -> Opportunity | None:
@@ -62,7 +81,19 @@ def enquire() -> ResponseReturnValue:
             return redirect(url_for(".sent"), code=303)
     elif request.method == "POST":
         status = 400
-    return render_template("enquiries/form.html", form=form, opportunity=opportunity), status
+    return render_template("enquiries/form.html", form=form, opportunity=opportunity, answers=_answers()), status
+
+
+def _answers() -> list[tuple[str, int]]:
+    """(agency code, N) for each agency that answers most enquiries within N working days, from the figures."""
+    figures = response_times.published(utcnow())
+    if figures.sample:  # invented figures are no promise
+        return []
+    return [
+        (shown.agency, max(1, math.ceil(shown.overall.median_days)))
+        for shown in figures.agencies
+        if shown.overall.median_days is not None
+    ]
 
 
 @bp.get("/enquire/sent")

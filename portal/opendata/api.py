@@ -10,6 +10,8 @@ rate limit (``API_RATE_LIMIT``), with ``Retry-After`` when it is reached.
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 from urllib.parse import urlencode
 
@@ -24,6 +26,8 @@ from portal.catalogue.models import OPPORTUNITY_KINDS, REGIONS, STAGES, Opportun
 from portal.core.extensions import db, limiter
 from portal.core.pagecache import cached_page
 from portal.core.site import json_errors_under
+from portal.core.time import utcnow
+from portal.enquiries import response_times as response_times_figures
 from portal.opendata import downloads, records, spec
 
 PREFIX = "/api/v1"
@@ -260,6 +264,62 @@ def agencies() -> Response:
 def download(kind: str) -> Response:
     """Every published opportunity in one file, streamed."""
     return downloads.download(kind, _lang(_arguments(("lang",))))
+
+
+def _handling(handling: response_times_figures.Handling) -> dict[str, Any]:
+    if not handling.shown:
+        return {
+            "received": None,
+            "fewer_than": response_times_figures.SMALLEST,
+            "median_working_days": None,
+            "on_time_share": None,
+        }
+    return {
+        "received": handling.received,
+        "fewer_than": None,
+        "median_working_days": handling.median_days,
+        "on_time_share": handling.on_time_share,
+    }
+
+
+@bp.get("/response-times")
+def response_times() -> Response:
+    """Each agency's handling of enquiries, month by month and by sector: the figures of the public page."""
+    _arguments(())
+    figures = response_times_figures.published(utcnow())
+    return jsonify(
+        sample=figures.sample,
+        smallest=response_times_figures.SMALLEST,
+        agencies=[
+            {
+                "agency": shown.agency,
+                "overall": _handling(shown.overall),
+                "months": [{"month": month, **_handling(shown.months[month])} for month in figures.months],
+                "sectors": [
+                    {"sector": sector, **_handling(handling)}
+                    for sector, handling in sorted(shown.sectors.items(), key=lambda item: item[0] or "")
+                ],
+            }
+            for shown in figures.agencies
+        ],
+    )
+
+
+@bp.get("/downloads/response-times.csv")
+def response_times_csv() -> Response:
+    """The response-time figures month by month, one row per agency and month."""
+    _arguments(())
+    figures = response_times_figures.published(utcnow())
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["agency", "month", "received", "fewer_than", "median_working_days", "on_time_share", "sample"])
+    for shown in figures.agencies:
+        for month in figures.months:
+            row = _handling(shown.months[month])
+            writer.writerow([shown.agency, month, *(row[k] if row[k] is not None else "" for k in row), figures.sample])
+    response = Response(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = 'attachment; filename="response-times.csv"'
+    return response
 
 
 @bp.get("/openapi.json")

@@ -168,6 +168,42 @@ def _schemas(languages: list[str]) -> dict[str, Any]:
             f"{name}List": _object({"items": {"type": "array", "items": _ref(name)}})
             for name in ("Zone", "Sector", "Agency")
         },
+        **_response_time_schemas(),
+    }
+
+
+def _response_time_schemas() -> dict[str, Any]:
+    handling = {
+        "received": _nullable({"type": "integer", "minimum": 0}),
+        "fewer_than": _nullable(
+            {"type": "integer", "description": "Set, and the figures null, when there were fewer enquiries."}
+        ),
+        "median_working_days": _nullable({"type": "number", "minimum": 0}),
+        "on_time_share": _nullable({"type": "number", "minimum": 0, "maximum": 1}),
+    }
+    month = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}
+    return {
+        "Handling": _object(handling),
+        "ResponseTimes": _object(
+            {
+                "sample": {"type": "boolean", "description": "True when computed from the sample history."},
+                "smallest": {"type": "integer"},
+                "agencies": {
+                    "type": "array",
+                    "items": _object(
+                        {
+                            "agency": {"type": "string"},
+                            "overall": _ref("Handling"),
+                            "months": {"type": "array", "items": _object({"month": month, **handling})},
+                            "sectors": {
+                                "type": "array",
+                                "items": _object({"sector": _nullable({"type": "string"}), **handling}),
+                            },
+                        }
+                    ),
+                },
+            }
+        ),
     }
 
 
@@ -226,6 +262,17 @@ def _download(kind: str, media: str, lang: dict[str, Any]) -> dict[str, Any]:
         "description": "The file. Its ETag changes whenever anything public does.",
         "headers": {"ETag": {"schema": {"type": "string"}}},
         "content": {media: {"schema": schema}},
+    }
+    return operation
+
+
+def _csv_download() -> dict[str, Any]:
+    operation = _operation(
+        "downloadResponseTimes", "The response-time figures, one row per agency and month", "Error", []
+    )
+    operation["get"]["responses"]["200"] = {
+        "description": "The figures as CSV.",
+        "content": {"text/csv": {"schema": {"type": "string"}}},
     }
     return operation
 
@@ -290,6 +337,13 @@ def document() -> dict[str, Any]:
             ),
             "/sectors": _operation("listSectors", "Sectors, with their published opportunities", "SectorList", [lang]),
             "/agencies": _operation("listAgencies", "The two investment agencies", "AgencyList", [lang]),
+            "/response-times": _operation(
+                "getResponseTimes",
+                "How fast each agency answers enquiries, month by month and by sector",
+                "ResponseTimes",
+                [],
+            ),
+            "/downloads/response-times.csv": _csv_download(),
             **{
                 f"/downloads/opportunities.{kind}": _download(kind, media, lang)
                 for kind, media in (

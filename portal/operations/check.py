@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from portal.agencies.models import all_agencies
 from portal.core import health, security
 from portal.core.extensions import limiter_storage_answers, reset_session
+from portal.enquiries import samples as sample_enquiries
 
 
 def problems(app: Flask) -> Iterator[str]:
@@ -52,6 +53,11 @@ def problems(app: Flask) -> Iterator[str]:
         yield (
             f"The database is at revision {state.revision or 'none'}, the code at {state.head}: "
             "run `db upgrade` (with the code the database was migrated by, if it is newer)."
+        )
+    if state.ready and sample_enquiries.exist():
+        yield (
+            "Sample enquiries are in the database (seed --sample-enquiries): "
+            "the public response times are computed from them; remove them."
         )
     for agency in agencies:
         if not agency.enquiry_addresses:

@@ -9,6 +9,7 @@ import pytest
 
 from portal.catalogue import demo
 from portal.core.extensions import db
+from portal.enquiries import samples
 from tests.factories import make_enquiries
 
 AXE = Path(__file__).parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -26,6 +27,7 @@ PUBLIC_PAGES = {
     "about": "/{lang}/about",
     "accessibility": "/{lang}/accessibility",
     "open-data": "/{lang}/open-data",
+    "response-times": "/{lang}/response-times",
     "enquire": "/{lang}/enquire?opportunity=issyk-kul-eco-resort",
     "enquire-general": "/{lang}/enquire",
     "status": "/{lang}/enquiries/status",
@@ -41,6 +43,7 @@ def axe_page(browser, live_app):
         skip_or_fail("axe-core is not installed (npm ci)")
     with database(live_app):
         demo.load()
+        samples.load()  # so that the response-times page has its charts and tables
     context = browser.new_context(base_url=live_app.base_url, bypass_csp=True)
     page = context.new_page()
     yield page

@@ -183,7 +183,10 @@ def test_schemathesis_every_operation_conforms_and_never_fails(catalogue):
     counts = {}
     for result in schema.get_all_operations():
         operation = result.ok()
-        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+        modes = [GenerationMode.POSITIVE]
+        if list(operation.iter_parameters()):  # nothing to get wrong without parameters
+            modes.append(GenerationMode.NEGATIVE)
+        for mode in modes:
             run_cases(operation.as_strategy(generation_mode=mode), counts.setdefault((operation.label, mode.value), []))
         # and the example the document gives for a slug, which random text would never hit
         slug = next((p for p in operation.path_parameters if p.name == "slug"), None)
@@ -191,7 +194,7 @@ def test_schemathesis_every_operation_conforms_and_never_fails(catalogue):
             case = operation.Case(path_parameters={"slug": slug.definition["example"]})
             counts[(operation.label, "positive")].append(case.call_and_validate().status_code)
     print({key: (len(calls), sorted(set(calls))) for key, calls in counts.items()})
-    assert len(counts) == 2 * 9
+    assert len({label for label, _ in counts}) == 11
     # every operation was answered at least once, not only refused; and refused what it should
     assert all(200 in calls for (_, mode), calls in counts.items() if mode == "positive")
     assert all(400 in calls for (_, mode), calls in counts.items() if mode == "negative")

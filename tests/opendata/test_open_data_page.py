@@ -20,7 +20,15 @@ def catalogue(app):
 @pytest.mark.parametrize("lang", ["en", "ur", "ru", "ky"])
 def test_the_page_describes_every_operation_and_its_links_answer(client, catalogue, lang):
     page = client.get(f"/{lang}/open-data").get_data(as_text=True)
-    for path in ("/opportunities", "/opportunities/{slug}", "/zones", "/zones/{slug}", "/sectors", "/agencies"):
+    for path in (
+        "/opportunities",
+        "/opportunities/{slug}",
+        "/zones",
+        "/zones/{slug}",
+        "/sectors",
+        "/agencies",
+        "/response-times",
+    ):
         assert f"GET {path}</code>" in page
     for name in ("q", "sector", "country", "zone", "stage", "kind", "region", "min_usd", "max_usd", "per_page"):
         assert f'<code dir="ltr">{name}</code>' in page
