@@ -294,7 +294,12 @@ def document() -> dict[str, Any]:
     zones = content.public_zones()
     whole = {"type": "integer", "minimum": 0, "maximum": search.MAX_USD}
     filters = [
-        _parameter("q", {"type": "string", "maxLength": search.MAX_QUERY_LENGTH}, "Words, in any of the languages."),
+        _parameter(
+            "q",
+            # NUL characters are refused everywhere (PostgreSQL cannot store them)
+            {"type": "string", "maxLength": search.MAX_QUERY_LENGTH, "pattern": "^[^\\u0000]*$"},
+            "Words, in any of the languages.",
+        ),
         _parameter("sector", {"enum": [s.slug for s in content.public_sectors()]}, "A sector's slug (see /sectors)."),
         _parameter("country", {"enum": [c.lower() for c in COUNTRIES]}, "pk or kg."),
         _parameter("zone", {"enum": [z.slug for z in zones]}, "A zone's slug (see /zones)."),
