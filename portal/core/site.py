@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask.sansio.blueprints import BlueprintSetupState
@@ -10,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.exceptions import HTTPException, SecurityError, ServiceUnavailable
 from werkzeug.wrappers import Response
 
 from portal.core.extensions import limiter, reset_session
@@ -91,28 +92,26 @@ def _error_language() -> None:
 
 
 #: path prefixes whose errors are JSON (an API), registered by the features that serve them
-_JSON_PREFIXES: list[str] = []
+_JSON_PREFIXES: dict[str, Callable[[HTTPException], Response]] = {}
 
 
-def json_errors_under(prefix: str) -> None:
-    """Answer errors under ``prefix`` with JSON, not a page: where no view of the feature was reached too."""
-    if prefix not in _JSON_PREFIXES:
-        _JSON_PREFIXES.append(prefix)
+def json_errors_under(prefix: str, answer: Callable[[HTTPException], Response]) -> None:
+    """Answer errors under ``prefix`` with ``answer`` (JSON, not a page), also where no view was reached."""
+    _JSON_PREFIXES[prefix] = answer
 
 
-def _json_error(status: int, message: str) -> Response | None:
-    if not any(request.path.startswith(prefix) for prefix in _JSON_PREFIXES):
-        return None
-    response = jsonify(error={"status": status, "message": message})
-    response.status_code = status
-    return response
+def _json_error(error: HTTPException) -> Response | None:
+    for prefix, answer in _JSON_PREFIXES.items():
+        if request.path.startswith(prefix):
+            return answer(error)
+    return None
 
 
 def error_page(error: HTTPException) -> tuple[str, int] | Response:
     status = error.code or 500
     if status >= 500:
         reset_session()
-    as_json = _json_error(status, error.name)
+    as_json = _json_error(error)
     if as_json is not None:
         return as_json
     _error_language()
@@ -138,9 +137,10 @@ def database_unavailable(error: Exception) -> tuple[str, int, dict[str, str]]:
     """The database is restarting or out of reach: a localized 503 asking to try again, never a half-written record."""
     log.error("database unavailable: %s", type(getattr(error, "orig", None) or error).__name__)
     reset_session()
-    as_json = _json_error(503, "Service Unavailable")
+    as_json = _json_error(ServiceUnavailable())
     if as_json is not None:
-        return as_json, 503, {"Retry-After": str(RETRY_AFTER)}  # type: ignore[return-value]
+        as_json.headers["Retry-After"] = str(RETRY_AFTER)
+        return as_json  # type: ignore[return-value]
     if not g.get("lang"):
         # Not the staff user's language: reading the user needs the database.
         first = request.path.strip("/").split("/", 1)[0]

@@ -89,6 +89,11 @@ def month_of(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
+def month_start(month: str) -> date:
+    """The first day of a YYYY-MM month."""
+    return date(int(month[:4]), int(month[5:]), 1)
+
+
 def last_months(today: date, count: int = MONTHS) -> list[str]:
     """The last ``count`` months as YYYY-MM, the current one last."""
     year, month = today.year, today.month
@@ -169,8 +174,7 @@ def published(today_utc: datetime) -> Published:
     codes = [code for (code,) in db.session.execute(select(Agency.code).order_by(Agency.code))]
     today = today_utc.date()
     months = last_months(today)
-    first = date(int(months[0][:4]), int(months[0][5:]), 1)
-    found = records(first)
+    found = records(month_start(months[0]))
     return Published(
         months=months,
         agencies=figures(found, codes, today),

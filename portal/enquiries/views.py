@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hmac
 import math
-from datetime import date
 
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from flask.sansio.blueprints import BlueprintSetupState
@@ -12,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from portal.agencies.models import Agency
+from portal.agencies.models import Agency, all_agencies
 from portal.catalogue import content
 from portal.catalogue.content import valid_slug
 from portal.catalogue.models import Opportunity
@@ -32,13 +31,13 @@ _SENT = "sent_enquiries"
 def response_times_page() -> ResponseReturnValue:
     """How fast each agency answers, from the records, as they stand now (never kept: enquiries change it)."""
     figures = response_times.published(utcnow())
-    agencies = {a.code: a for a in db.session.scalars(select(Agency).options(joinedload(Agency.texts))).unique()}
+    agencies = {a.code: a for a in all_agencies()}
     return render_template(
         "enquiries/response_times.html",
         figures=figures,
         agencies=agencies,
         smallest=response_times.SMALLEST,
-        month_starts={m: date(int(m[:4]), int(m[5:]), 1) for m in figures.months},
+        month_starts={month: response_times.month_start(month) for month in figures.months},
         sectors={s.slug: s for s in content.public_sectors()},
     )
 

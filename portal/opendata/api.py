@@ -33,7 +33,6 @@ from portal.opendata import downloads, records, spec
 PREFIX = "/api/v1"
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
 limiter.limit(lambda: current_app.config["API_RATE_LIMIT"])(bp)
-json_errors_under(PREFIX + "/")
 
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
@@ -55,7 +54,8 @@ def error_body(status: int, message: str, parameter: str | None = None) -> dict[
     return {"error": error}
 
 
-def json_error(error: HTTPException) -> tuple[Response, int]:
+def json_error(error: HTTPException) -> Response:
+    """Every error under /api/v1/, whether a view was reached or not (core.site.json_errors_under)."""
     status = error.code or 500
     messages = {
         400: _("The request could not be understood"),
@@ -71,12 +71,10 @@ def json_error(error: HTTPException) -> tuple[Response, int]:
     response.status_code = status
     if error.response is not None and "Retry-After" in error.response.headers:
         response.headers["Retry-After"] = error.response.headers["Retry-After"]
-    return response, status
+    return response
 
 
-# by status, since the app's own handlers by status (HTML pages) would come before one by class
-for _status in (400, 404, 405, 429):
-    bp.register_error_handler(_status, json_error)
+json_errors_under(PREFIX + "/", json_error)
 
 
 @bp.before_request
@@ -198,13 +196,8 @@ def opportunities() -> Response:
     lang = _lang(args)
     filters, per_page = _list_filters(args)
     page = search.find(filters, lang, per_page)
-    sectors = {s.id: s for s in content.public_sectors()}
-    zones = {z.id: z for z in content.public_zones()}
-    agencies = {a.id: a for a in all_agencies()}
-    items = [
-        records.opportunity(item, sectors[item.sector_id], zones.get(item.zone_id), agencies[item.agency_id], lang)
-        for item in page.items
-    ]
+    recorded = records.Opportunities(lang)
+    items = [recorded.record(item) for item in page.items]
     links = {"self": _link("api.opportunities", args)}
     if page.page < page.pages:
         links["next"] = _link("api.opportunities", {**args, "page": page.page + 1})
@@ -221,10 +214,7 @@ def opportunity(slug: str) -> Response:
     item = db.session.scalars(statement).unique().one_or_none()
     if item is None or item.state != "published":
         abort(404)
-    sector = next(s for s in content.public_sectors() if s.id == item.sector_id)
-    zone = next((z for z in content.public_zones() if z.id == item.zone_id), None)
-    agency = next(a for a in all_agencies() if a.id == item.agency_id)
-    return jsonify(records.opportunity(item, sector, zone, agency, lang))
+    return jsonify(records.Opportunities(lang).record(item))
 
 
 @bp.get("/zones")

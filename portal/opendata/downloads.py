@@ -18,8 +18,6 @@ from flask import Response, current_app, request, stream_with_context
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from portal.agencies.models import all_agencies
-from portal.catalogue import content
 from portal.catalogue.models import Opportunity
 from portal.core.extensions import db
 from portal.core.freshness import current
@@ -32,9 +30,7 @@ FORMATS = {"csv": "text/csv", "json": "application/json", "jsonl": "application/
 
 def published(lang: str | None) -> Iterator[dict[str, Any]]:
     """Every published listing as the API shows it, a batch at a time."""
-    sectors = {s.id: s for s in content.public_sectors()}
-    zones = {z.id: z for z in content.public_zones()}
-    agencies = {a.id: a for a in all_agencies()}
+    recorded = records.Opportunities(lang)
     after = 0
     batch = current_app.config.get("DOWNLOAD_BATCH", BATCH)
     while True:
@@ -49,8 +45,7 @@ def published(lang: str | None) -> Iterator[dict[str, Any]]:
         if not items:
             return
         for item in items:
-            zone = zones.get(item.zone_id) if item.zone_id is not None else None
-            yield records.opportunity(item, sectors[item.sector_id], zone, agencies[item.agency_id], lang)
+            yield recorded.record(item)
         after = items[-1].id
         db.session.expunge_all()  # what was written is not kept
 

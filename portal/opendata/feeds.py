@@ -28,10 +28,11 @@ ENTRIES = 50
 def feed() -> ResponseReturnValue:
     """The opportunities published or changed most recently, newest first; ``?sector=`` for one sector."""
     slug = request.args.get("sector")
+    sectors = content.public_sectors()
     sector = None
     statement = select(Opportunity).where(Opportunity.state == "published")
     if slug is not None:
-        sector = next((s for s in content.public_sectors() if s.slug == slug), None)
+        sector = next((s for s in sectors if s.slug == slug), None)
         if sector is None:
             abort(404)
         statement = statement.where(Opportunity.sector_id == sector.id)
@@ -43,7 +44,7 @@ def feed() -> ResponseReturnValue:
         "opendata/feed.xml",
         items=items,
         sector=sector,
-        sectors={s.id: s for s in content.public_sectors()},
+        sectors={s.id: s for s in sectors},
         agencies={a.id: a for a in all_agencies()},
         tag=f"tag:{host},2026:",
         self_url=portal_url("feeds.feed", lang=g.lang, **query),

@@ -12,7 +12,8 @@ from typing import Any
 
 from flask import current_app
 
-from portal.agencies.models import Agency
+from portal.agencies.models import Agency, all_agencies
+from portal.catalogue import content
 from portal.catalogue.models import Opportunity, Sector, Zone
 from portal.core.i18n import portal_url
 
@@ -47,6 +48,20 @@ def page_links(endpoint: str, lang: str | None, **values: Any) -> dict[str, str]
     """The public page of a thing in each language (or in ``lang``)."""
     languages = [lang] if lang else current_app.config["LANGUAGES"]
     return {code: portal_url(endpoint, lang=code, **values) for code in languages}
+
+
+class Opportunities:
+    """Turns listings into records, with the sectors, zones and agencies they name read once."""
+
+    def __init__(self, lang: str | None):
+        self.lang = lang
+        self.sectors = {s.id: s for s in content.public_sectors()}
+        self.zones = {z.id: z for z in content.public_zones()}
+        self.agencies = {a.id: a for a in all_agencies()}
+
+    def record(self, item: Opportunity) -> dict:
+        zone_ = self.zones.get(item.zone_id) if item.zone_id is not None else None
+        return opportunity(item, self.sectors[item.sector_id], zone_, self.agencies[item.agency_id], self.lang)
 
 
 def opportunity(item: Opportunity, sector: Sector, zone: Zone | None, agency: Agency, lang: str | None) -> dict:

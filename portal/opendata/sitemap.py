@@ -70,8 +70,10 @@ def _per_file() -> int:
     return max(1, current_app.config.get("SITEMAP_URLS", MAX_URLS) // len(current_app.config["LANGUAGES"]))
 
 
-def _published() -> int:
-    return db.session.scalar(select(func.count()).where(Opportunity.state == "published")) or 0
+def _total() -> int:
+    """Pages in all: the fixed ones, sectors, zones, and the published opportunities."""
+    published = db.session.scalar(select(func.count()).where(Opportunity.state == "published")) or 0
+    return len(_pages()) + published
 
 
 def _entries(start: int, stop: int) -> Iterator[tuple[str, dict[str, Any], Any]]:
@@ -113,7 +115,7 @@ def _xml(chunks: Iterator[str]) -> Response:
 @limiter.exempt
 def sitemap() -> Response:
     """Every public page in every language; an index of smaller files when there are too many."""
-    total = len(_pages()) + _published()
+    total = _total()
     per_file = _per_file()
     if total <= per_file:
         return _xml(_urls(_entries(0, total)))
@@ -133,7 +135,7 @@ def sitemap() -> Response:
 def part(number: int) -> Response:
     """One file of the sitemap index."""
     per_file = _per_file()
-    total = len(_pages()) + _published()
+    total = _total()
     if number < 1 or (number - 1) * per_file >= total:
         abort(404)
     return _xml(_urls(_entries((number - 1) * per_file, number * per_file)))
