@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app portal
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint install translations extract-messages update-messages bench screenshots clean stack fuzz install-production
+.PHONY: run test lint install translations extract-messages update-messages bench screenshots clean stack fuzz install-production world-map
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,11 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+# The zone maps' outlines (Natural Earth, from the world-atlas npm package): needs npm, and is run
+# only to change them; portal/catalogue/world_outlines.json is committed, so `make run` needs no npm.
+world-map: $(BIN)/python
+	$(BIN)/python tools/world_outlines.py
 
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_ngettext:1,2 -o translations/messages.pot .

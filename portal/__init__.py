@@ -47,7 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     assets.init_app(app)
 
     from portal.catalogue import cli as catalogue_cli
-    from portal.catalogue import curation, review
+    from portal.catalogue import corridor, curation, review
     from portal.catalogue import views as catalogue_views
     from portal.core import site
     from portal.dashboard import views as dashboard_views
@@ -67,6 +67,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     for blueprint in (
         site.bp,
         catalogue_views.bp,
+        corridor.bp,
         curation.bp,
         review.bp,
         enquiry_views.bp,

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from itertools import count
 
 from portal.agencies.models import Agency, AgencyText
-from portal.catalogue.models import Opportunity, OpportunityText, Sector, SectorText, Zone, ZoneText
+from portal.catalogue.models import (
+    Agreement,
+    AgreementText,
+    Guide,
+    GuideText,
+    Opportunity,
+    OpportunityText,
+    Sector,
+    SectorText,
+    Source,
+    TradeFigure,
+    TradeFigureText,
+    Zone,
+    ZoneText,
+)
 from portal.core.extensions import db
 from portal.enquiries import routing
 from portal.enquiries.models import Enquiry
@@ -127,3 +141,79 @@ INVESTOR = {
 def make_enquiries(destination: str = "pk", language: str = "en", opportunity=None, **details) -> list[Enquiry]:
     """Enquiries as the form sends them (one per agency), without going through the form."""
     return routing.submit({**INVESTOR, **details}, language=language, destination=destination, opportunity=opportunity)
+
+
+def make_source(key: str | None = None, **fields) -> Source:
+    key = key or f"source-{next(_numbers)}"
+    source = Source(
+        key=key,
+        title=fields.pop("title", f"Report {key}"),
+        publisher=fields.pop("publisher", "Board of Investment"),
+        url=fields.pop("url", f"https://invest.gov.pk/{key}"),
+        published_on=fields.pop("published_on", date(2025, 6, 30)),
+        **fields,
+    )
+    db.session.add(source)
+    db.session.flush()
+    return source
+
+
+def cite(source: Source, topic: str, as_of: str = "2025-06-30") -> dict:
+    return {"topic": topic, "source": source.id, "as_of": as_of}
+
+
+def make_trade_figures(source: Source | None = None) -> list[TradeFigure]:
+    """The corridor's figures as the demo has them: two recorded years and the target."""
+    source = source or make_source("trade-report")
+    rows = [
+        ("fy2022-23", "actual", 11_200_000, date(2022, 7, 1), date(2023, 6, 30), "Fiscal year 2022–23"),
+        ("fy2024-25", "actual", 5_180_000, date(2024, 7, 1), date(2025, 6, 30), "Fiscal year 2024–25"),
+        ("target", "target", 100_000_000, None, date(2030, 12, 31), "Target"),
+    ]
+    figures = [
+        TradeFigure(
+            slug=slug,
+            kind=kind,
+            value_usd=value,
+            period_start=start,
+            period_end=end,
+            citations=[cite(source, "general")],
+            texts={"en": TradeFigureText(lang="en", label=label, note="Both directions.")},
+        )
+        for slug, kind, value, start, end, label in rows
+    ]
+    db.session.add_all(figures)
+    db.session.flush()
+    return figures
+
+
+def make_agreement(slug: str | None = None, status: str = "signed", **fields) -> Agreement:
+    slug = slug or f"agreement-{next(_numbers)}"
+    texts = fields.pop("texts", None) or {
+        "en": {"title": slug.replace("-", " ").capitalize(), "parties": "BOI and NIA", "summary": "Cooperation."}
+    }
+    agreement = Agreement(
+        slug=slug,
+        status=status,
+        concluded_on=fields.pop("concluded_on", date(2024, 11, 13)),
+        texts={lang: AgreementText(lang=lang, **text) for lang, text in texts.items()},
+        **fields,
+    )
+    db.session.add(agreement)
+    db.session.flush()
+    return agreement
+
+
+def make_guide(country: str = "PK", **fields) -> Guide:
+    sections = {
+        name: f"{name.capitalize()} in {country}." for name in ("company", "visas", "land", "repatriation", "aftercare")
+    }
+    guide = Guide(
+        country=country,
+        as_of=fields.pop("as_of", date(2026, 5, 11)),
+        texts={"en": GuideText(lang="en", title=f"Investing in {country}", summary="How to invest.", **sections)},
+        **fields,
+    )
+    db.session.add(guide)
+    db.session.flush()
+    return guide

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
+from babel.dates import format_date
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).parents[1]
@@ -99,3 +101,28 @@ def test_problems_finds_untranslated_fuzzy_and_copied(tmp_path):
         "fuzzy: 'Economic zones'",
         "copied from English: 'Opportunities'",
     ]
+
+
+#: a placeholder that a formatted date fills
+DATE_PLACEHOLDER = re.compile(r"%\(\w*date\w*\)s")
+#: the formats of the ``day`` filter the templates use
+FORMATS = ["medium", "long"]
+#: two full stops in a row, but not an ellipsis
+DOUBLE_STOP = re.compile(r"(?<![.…])\.\.(?!\.)")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_sentence_puts_a_second_full_stop_after_a_date(lang):
+    """Russian and Kyrgyz dates can end in a full stop ("7 декабря 2026 г.", "2026-ж., 7-дек."): a sentence
+    that ends with one takes no second stop ("…не позднее 7 декабря 2026 г..")."""
+    dates = [format_date(date(2026, month, 7), fmt, locale=lang) for month in range(1, 13) for fmt in FORMATS]
+    found = []
+    for message in catalogue(lang):
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for string in strings:
+            for day in dates if DATE_PLACEHOLDER.search(string) else ():
+                text = DATE_PLACEHOLDER.sub(day, string)
+                if DOUBLE_STOP.search(text):
+                    found.append(text)
+                    break
+    assert found == []

@@ -14,7 +14,6 @@ are printed at the end.
 from __future__ import annotations
 
 import itertools
-import json
 import math
 import os
 from dataclasses import dataclass, field
@@ -194,12 +193,8 @@ def site(tmp_path_factory):
 # Public pages: every GET parameter, path segment and language prefix
 
 
-def _demo(name: str, key: str) -> list[str]:
-    return [record[key] for record in json.loads((demo.DATA / name).read_text(encoding="utf-8"))]
-
-
-SECTORS = _demo("sectors.json", "slug")
-ZONES = _demo("zones.json", "slug")
+SECTORS = [record["slug"] for record in demo.records("sectors")]
+ZONES = [record["slug"] for record in demo.records("zones")]
 PAGES = ["1", "2", "3"]
 
 #: every public page, its query parameters and values each parameter takes when it is valid

@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 from sqlalchemy.orm.collections import attribute_keyed_dict
 
+from portal.core.citations import Cited
 from portal.core.extensions import Model, db
 from portal.core.time import local_today
 from portal.core.translated import TextMixin, Translated
@@ -18,12 +19,14 @@ COUNTRIES = ("PK", "KG")
 TIME_ZONES = {"PK": "Asia/Karachi", "KG": "Asia/Bishkek"}
 
 
-class Agency(Translated, Model):
+class Agency(Cited, Translated, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(8), unique=True)
     #: ISO 3166 code of the country the agency acts for
     country: Mapped[str] = mapped_column(String(2))
     website: Mapped[str] = mapped_column(String(200), default="")
+    #: as the agency publishes it, in international format
+    phone: Mapped[str] = mapped_column(String(60), default="", server_default="")
     #: where enquiries routed to this agency are sent; several separated by commas
     enquiry_email: Mapped[str] = mapped_column(String(300))
     #: working days within which the agency promises a reply
@@ -50,6 +53,8 @@ class AgencyText(TextMixin, Model):
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
+    #: the postal address, written for readers of the language
+    address: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 def all_agencies() -> list[Agency]:

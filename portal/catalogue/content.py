@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -14,7 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from portal.agencies.models import Agency
-from portal.catalogue.models import SLUG, Sector, Zone
+from portal.catalogue.models import SLUG, TOPICS_OF, ZONE_STATUS_NOTES, Sector, Source, Zone
+from portal.core.citations import Backing, backing
+from portal.core.collation import by_name
 from portal.core.extensions import db
 from portal.core.freshness import PerVersion
 
@@ -58,6 +61,16 @@ def all_zones() -> list[Zone]:
     return list(db.session.scalars(statement).unique())
 
 
+def sectors_in_order(sectors: Iterable[Sector], lang: str) -> list[Sector]:
+    """Sectors as lists show them to people: by their position, then by name in ``lang``'s alphabetical order."""
+    return by_name(sectors, lang, first=lambda sector: sector.position)
+
+
+def zones_in_order(zones: Iterable[Zone], lang: str) -> list[Zone]:
+    """Zones as lists show them to people: Pakistan's, then Kyrgyzstan's, each by name in ``lang``'s order."""
+    return sorted(by_name(zones, lang), key=lambda zone: zone.country, reverse=True)
+
+
 def _zones_and_agencies() -> list[Zone]:
     statement = (
         select(Zone)
@@ -90,3 +103,38 @@ def public_sectors() -> list[Sector]:
 def public_zones() -> list[Zone]:
     """Every zone with its texts and agency, for public pages: read again only when public content changes."""
     return list(_zones.get())
+
+
+def _all_sources() -> dict[int, Source]:
+    rows = list(db.session.scalars(select(Source)))
+    for row in rows:
+        db.session.expunge(row)
+    return {row.id: row for row in rows}
+
+
+_sources = PerVersion(_all_sources)
+
+
+def public_sources() -> dict[int, Source]:
+    """Every source by id, for public pages: read again only when public content changes."""
+    return _sources.get()
+
+
+def sourced(item: Any, kind: str, *topics: str) -> list[Backing]:
+    """The sources and "as of" dates of ``item``'s facts (an item of ``kind``), for ``topics`` or all its topics."""
+    return backing(item.citations, public_sources(), topics or TOPICS_OF[kind])
+
+
+def status_note(zone: Zone, name: str) -> str | None:
+    """What investors should know about ``zone`` (called ``name`` on the page) when it is not operational."""
+    note = ZONE_STATUS_NOTES.get(zone.status)
+    return str(note) % {"zone": name} if note is not None else None
+
+
+def source_choices() -> list[tuple[str, str]]:
+    """Every source as a choice of the editor's citation rows: newest first."""
+    statement = select(Source).order_by(Source.published_on.desc(), Source.title)
+    return [
+        (str(source.id), f"{source.title} — {source.publisher}, {source.published_on or '?'}")
+        for source in db.session.scalars(statement)
+    ]

@@ -6,6 +6,7 @@ edit sectors and agencies. The listing's workflow is in ``catalogue.workflow``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -18,10 +19,10 @@ from sqlalchemy.orm import selectinload
 
 from portal.agencies.models import all_agencies
 from portal.catalogue import content, files, workflow
-from portal.catalogue.editor import edit, load, render_list, withdraw_pending
+from portal.catalogue.editor import Kind, edit, load, render_list, withdraw_pending
 from portal.catalogue.forms import SynonymForm
-from portal.catalogue.kinds import AGENCY, LISTING, SECTOR, ZONE
-from portal.catalogue.models import STATES, Attachment, Opportunity, Synonym
+from portal.catalogue.kinds import AGENCY, AGREEMENT, GUIDE, LISTING, SECTOR, SOURCE, TRADE_FIGURE, ZONE
+from portal.catalogue.models import STATES, Agreement, Attachment, Guide, Opportunity, Source, Synonym, TradeFigure
 from portal.core.extensions import csrf, db
 from portal.core.forms import LocalizedForm
 from portal.core.time import utcnow
@@ -105,7 +106,7 @@ def verify(item_id: int) -> ResponseReturnValue:
 def zones() -> ResponseReturnValue:
     """Economic zones, to edit."""
     visible = [zone for zone in content.all_zones() if current_user.can_see_agency(zone.agency_id)]
-    return render_list(ZONE, visible, new="curation.new_zone")
+    return render_list(ZONE, content.zones_in_order(visible, current_user.preferred_language), new="curation.new_zone")
 
 
 @bp.route("/zones/new", methods=["GET", "POST"])
@@ -126,7 +127,8 @@ def edit_zone(item_id: int) -> ResponseReturnValue:
 @roles_required("admin")
 def sectors() -> ResponseReturnValue:
     """Sectors, to edit."""
-    return render_list(SECTOR, content.all_sectors(), new="curation.new_sector")
+    sectors = content.sectors_in_order(content.all_sectors(), current_user.preferred_language)
+    return render_list(SECTOR, sectors, new="curation.new_sector")
 
 
 @bp.route("/sectors/new", methods=["GET", "POST"])
@@ -155,6 +157,50 @@ def agencies() -> ResponseReturnValue:
 def edit_agency(item_id: int) -> ResponseReturnValue:
     """Edit an agency's enquiry addresses, reply target and names."""
     return edit(AGENCY, load(AGENCY, item_id))
+
+
+def _all(model: Any, *order: Any) -> list[Any]:
+    return list(db.session.scalars(select(model).order_by(*order)))
+
+
+def _shared_editor(kind: Kind, path: str, listing: str, listed: Callable[[], list[Any]], what: str) -> None:
+    """The pages of content both agencies' curators keep: ``/<path>`` (endpoint ``listing``), ``/<path>/new``
+    (``new_<kind>``) and ``/<path>/<id>`` (``edit_<kind>``); ``what`` says what the list holds."""
+
+    def index() -> ResponseReturnValue:
+        return render_list(kind, listed(), new=f"curation.new_{kind.name}")
+
+    def new() -> ResponseReturnValue:
+        return edit(kind, None)
+
+    def change(item_id: int) -> ResponseReturnValue:
+        return edit(kind, load(kind, item_id))
+
+    index.__doc__, new.__doc__, change.__doc__ = what, f"Add to: {what.lower()}", f"Edit one of: {what.lower()}"
+    curators = roles_required("curator")
+    bp.add_url_rule(f"/{path}", listing, curators(index), methods=["GET"])
+    bp.add_url_rule(f"/{path}/new", f"new_{kind.name}", curators(new), methods=["GET", "POST"])
+    bp.add_url_rule(f"/{path}/<int:item_id>", f"edit_{kind.name}", curators(change), methods=["GET", "POST"])
+
+
+_shared_editor(
+    SOURCE, "sources", "sources", lambda: _all(Source, Source.published_on.desc()), "The documents facts cite."
+)
+_shared_editor(
+    AGREEMENT,
+    "agreements",
+    "agreements",
+    lambda: _all(Agreement, Agreement.concluded_on.desc()),
+    "The corridor's tracker of agreements and commitments.",
+)
+_shared_editor(
+    TRADE_FIGURE,
+    "trade-figures",
+    "trade_figures",
+    lambda: _all(TradeFigure, TradeFigure.period_end),
+    "Trade between the two countries: recorded figures and targets.",
+)
+_shared_editor(GUIDE, "guides", "guides", lambda: _all(Guide, Guide.country.desc()), "The guides to investing.")
 
 
 @bp.route("/synonyms", methods=["GET", "POST"])

@@ -11,17 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select, update
+from sqlalchemy import Date, func, select, update
 from sqlalchemy.orm import selectinload
 
-from portal.catalogue.content import markdown
+from portal.catalogue.content import markdown, source_choices
 from portal.catalogue.forms import TextsForm, with_texts
-from portal.catalogue.models import Revision
+from portal.catalogue.models import TOPICS_OF, Revision
 from portal.core.extensions import db
 from portal.core.time import utcnow
 from portal.staff import audit
@@ -30,6 +31,22 @@ from portal.staff.access import visible_to
 
 def _nothing(*args: Any) -> Any:
     return None
+
+
+def as_json(values: dict[str, Any]) -> dict[str, Any]:
+    """Column values as a revision keeps them: dates as ISO text."""
+    return {name: value.isoformat() if isinstance(value, date) else value for name, value in values.items()}
+
+
+def revived(model: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """Column values as the model holds them: the ISO text of a revision's dates back to dates."""
+    columns = model.__table__.columns
+    return {
+        name: date.fromisoformat(value)
+        if isinstance(value, str) and name in columns and isinstance(columns[name].type, Date)
+        else value
+        for name, value in values.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -41,13 +58,16 @@ class Kind:
     model: Any
     text_model: Any
     form: type[Any]
-    texts: type[TextsForm]
+    #: the form of one language's texts; None for content without texts (sources)
+    texts: type[TextsForm] | None
     #: columns the form edits as they are, one field each
     fields: tuple[str, ...]
     #: select fields that pick a related row: field name → id column
     links: dict[str, str] = field(default_factory=dict)
     #: the column naming the agency whose curators may edit an item (``visible_to``); None: no agency's
     agency_column: str | None = "agency_id"
+    #: content of both countries (the corridor, sources): curators of either agency write and review it
+    shared: bool = False
     #: the column that names an item in the audit log, unique when it is "slug"
     key: str = "slug"
     template: str = "catalogue/staff/form.html"
@@ -68,7 +88,9 @@ class Kind:
 def load(kind: Kind, item_id: int) -> Any:
     """The item with its texts, if the user may edit it; a 404 otherwise (another agency's looks missing)."""
     scope = visible_to(getattr(kind.model, kind.agency_column)) if kind.agency_column else []
-    statement = select(kind.model).where(kind.model.id == item_id, *scope).options(selectinload(kind.model.texts))
+    statement = select(kind.model).where(kind.model.id == item_id, *scope)
+    if kind.texts is not None:
+        statement = statement.options(selectinload(kind.model.texts))
     item = db.session.scalar(statement)
     if item is None:
         abort(404)
@@ -86,10 +108,10 @@ def pending_revision(kind: Kind, item: Any) -> Revision | None:
 
 def _form(kind: Kind, item: Any, pending: Revision | None) -> Any:
     """The form for ``item`` (None: a new one), filled on GET from the change waiting for review, else the item."""
-    languages = current_app.config["LANGUAGES"]
+    languages = current_app.config["LANGUAGES"] if kind.texts is not None else []
     data = None
     if pending is not None and request.method == "GET":
-        data = {name: pending.values.get(name) for name in kind.fields}
+        data = revived(kind.model, {name: pending.values.get(name) for name in kind.fields})
         data.update({name: str(pending.values.get(column) or "") for name, column in kind.links.items()})
         for lang in languages:
             data[f"text_{lang}"] = pending.texts.get(lang) or {}
@@ -97,9 +119,11 @@ def _form(kind: Kind, item: Any, pending: Revision | None) -> Any:
         data = {name: getattr(item, name) for name in kind.fields}
         data.update({name: str(getattr(item, column) or "") for name, column in kind.links.items()})
         for lang in languages:
-            text = item.texts.get(lang)
-            data[f"text_{lang}"] = {name: getattr(text, name) for name in kind.texts.FIELDS} if text else {}
-    return with_texts(kind.form, kind.texts, languages, data=data)
+            data[f"text_{lang}"] = current_text(kind, item, lang) or {}
+    form = with_texts(kind.form, kind.texts, languages, data=data) if kind.texts is not None else kind.form(data=data)
+    if "citations" in form:
+        form.citations.offer(TOPICS_OF[kind.name], source_choices())
+    return form
 
 
 def slug_taken(kind: Kind, slug: str | None, item_id: int | None) -> bool:
@@ -121,6 +145,8 @@ def proposed(kind: Kind, form: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     """What a valid form asks for: {column: value}, and {lang: {field: text}, or None to remove that language}."""
     values = {name: getattr(form, name).data for name in kind.fields}
     values.update({column: _row_id(getattr(form, name).data) for name, column in kind.links.items()})
+    if kind.texts is None:
+        return values, {}
     texts = {lang: section.form.values() if section.form.filled() else None for lang, section in form.texts()}
     return values, texts
 
@@ -150,7 +176,7 @@ def _row_id(value: str | None) -> int | None:
 
 def apply(kind: Kind, item: Any, values: dict[str, Any], texts: dict[str, Any]) -> audit.Changes:
     """Set the item's columns and texts to ``values`` and ``texts``; returns what changed."""
-    changes = audit.changed(item, **values)
+    changes = audit.changed(item, **revived(kind.model, values))
     changes.update(apply_texts(item, texts, kind.text_model))
     return changes
 
@@ -183,7 +209,7 @@ def _propose(kind: Kind, form: Any, item: Any, pending: Revision | None) -> Revi
     if not changes and pending is None:
         return None
     fields = {
-        "values": values,
+        "values": as_json(values),
         "texts": texts,
         "key": str(values.get(kind.key) or getattr(item, kind.key)),
         # Reviewed by the agency whose content it is now; a move to another agency is an administrator's call.
@@ -227,6 +253,7 @@ def changed_columns(item: Any, values: dict[str, Any]) -> audit.Changes:
     """{column: (now, proposed)} for the columns ``values`` would change in ``item`` (None: a new one)."""
     changes: audit.Changes = {}
     for column, value in values.items():
+        value = revived(type(item), {column: value})[column] if item is not None else value
         before = getattr(item, column) if item is not None else None
         if before != value:
             changes[column] = (before, value)
@@ -235,6 +262,8 @@ def changed_columns(item: Any, values: dict[str, Any]) -> audit.Changes:
 
 def current_text(kind: Kind, item: Any, lang: str) -> dict[str, str] | None:
     """The item's text in ``lang`` as the editor's fields hold it, or None when it has none."""
+    if kind.texts is None:
+        return None
     text = item.texts.get(lang) if item is not None else None
     return {name: getattr(text, name) or "" for name in kind.texts.FIELDS} if text is not None else None
 
@@ -289,6 +318,7 @@ def edit(kind: Kind, item: Any) -> Any:
         previews=previews,
         pending=pending,
         reviewed=kind.reviewed(item),
+        translated=kind.texts is not None,
         **context,
     )
     return page, status
@@ -296,4 +326,14 @@ def edit(kind: Kind, item: Any) -> Any:
 
 def render_list(kind: Kind, items: list[Any], new: str | None = None) -> str:
     """The items of a kind as links to their editors, with a link to add one (endpoint ``new``)."""
-    return render_template("catalogue/staff/list.html", items=items, kind=kind.name, key=kind.key, new=new)
+    lang = current_user.preferred_language
+    named = [(item, _display_name(kind, item, lang)) for item in items]
+    return render_template("catalogue/staff/list.html", items=named, kind=kind.name, key=kind.key, new=new)
+
+
+def _display_name(kind: Kind, item: Any, lang: str) -> str:
+    """What a list calls an item: its name or title in ``lang`` (else English), else its key."""
+    if kind.texts is None:
+        return str(getattr(item, "title", None) or getattr(item, kind.key))
+    text = item.translation(lang)
+    return str(getattr(text, kind.texts.FIELDS[0]) if text else getattr(item, kind.key))

@@ -14,14 +14,37 @@ from portal.catalogue import content, workflow
 from portal.catalogue.editor import Kind
 from portal.catalogue.forms import (
     AgencyForm,
+    AgencyTexts,
+    AgreementForm,
+    AgreementTexts,
+    GuideForm,
+    GuideTexts,
     NamedTexts,
     OpportunityForm,
     OpportunityTexts,
     SectorForm,
+    SourceForm,
+    TradeFigureForm,
+    TradeFigureTexts,
     ZoneForm,
     ZoneTexts,
 )
-from portal.catalogue.models import REGIONS, Opportunity, OpportunityText, Sector, SectorText, Zone, ZoneText
+from portal.catalogue.models import (
+    REGIONS,
+    Agreement,
+    AgreementText,
+    Guide,
+    GuideText,
+    Opportunity,
+    OpportunityText,
+    Sector,
+    SectorText,
+    Source,
+    TradeFigure,
+    TradeFigureText,
+    Zone,
+    ZoneText,
+)
 from portal.core.time import utcnow
 from portal.staff.audit import Changes
 
@@ -40,8 +63,10 @@ def _name(item: Any) -> str:
 
 def _listing_choices(form: Any) -> dict[int, Zone]:
     _place_choices(form)
-    form.sector.choices = [SelectChoice(str(s.id), _name(s)) for s in content.all_sectors()]
-    zones = content.all_zones()
+    lang = current_user.preferred_language
+    sectors = content.sectors_in_order(content.all_sectors(), lang)
+    form.sector.choices = [SelectChoice(str(s.id), _name(s)) for s in sectors]
+    zones = content.zones_in_order(content.all_zones(), lang)
     form.zone.choices = [SelectChoice("", _("None"))] + [SelectChoice(str(z.id), _name(z)) for z in zones]
     return {z.id: z for z in zones}
 
@@ -85,7 +110,7 @@ LISTING = Kind(
     OpportunityText,
     OpportunityForm,
     OpportunityTexts,
-    fields=("slug", "country", "region", "min_usd", "max_usd", "kind", "stage", "featured"),
+    fields=("slug", "country", "region", "min_usd", "max_usd", "kind", "stage", "featured", "citations"),
     links={"sector": "sector_id", "zone": "zone_id", "agency": "agency_id"},
     template="catalogue/staff/opportunity_form.html",
     choices=_listing_choices,
@@ -101,7 +126,18 @@ ZONE = Kind(
     ZoneText,
     ZoneForm,
     ZoneTexts,
-    fields=("slug", "country", "kind", "region", "latitude", "longitude", "area_ha", "established"),
+    fields=(
+        "slug",
+        "country",
+        "kind",
+        "status",
+        "region",
+        "latitude",
+        "longitude",
+        "area_ha",
+        "established",
+        "citations",
+    ),
     links={"agency": "agency_id"},
     choices=_place_choices,
     touch=_updated,
@@ -113,7 +149,7 @@ SECTOR = Kind(
     SectorText,
     SectorForm,
     NamedTexts,
-    fields=("slug", "position"),
+    fields=("slug", "position", "citations"),
     agency_column=None,
     reviewed=_always,
 )
@@ -122,11 +158,77 @@ AGENCY = Kind(
     Agency,
     AgencyText,
     AgencyForm,
-    NamedTexts,
-    fields=("website", "enquiry_email", "reply_days", "notification_language"),
+    AgencyTexts,
+    fields=("website", "phone", "enquiry_email", "reply_days", "notification_language", "citations"),
     agency_column="id",
     key="code",
 )
 
+
+def _sector_choices(form: Any) -> None:
+    sectors = content.sectors_in_order(content.all_sectors(), current_user.preferred_language)
+    form.sector_ids.choices = [SelectChoice(s.id, _name(s)) for s in sectors]
+
+
+def _guide_choices(form: Any) -> None:
+    form.country.choices = [SelectChoice(c, content.country_name(c)) for c in COUNTRIES]
+
+
+SOURCE = Kind(
+    "source",
+    Source,
+    None,
+    SourceForm,
+    None,
+    fields=("key", "title", "publisher", "url", "document", "published_on", "consulted_on"),
+    agency_column=None,
+    key="key",
+    shared=True,
+    touch=_updated,
+    # a new source shows nowhere until a reviewed change cites it; a change to a cited one is public at once
+    reviewed=lambda item: item is not None,
+)
+AGREEMENT = Kind(
+    "agreement",
+    Agreement,
+    AgreementText,
+    AgreementForm,
+    AgreementTexts,
+    fields=("slug", "concluded_on", "status", "sector_ids", "opportunity_ids", "citations"),
+    agency_column=None,
+    shared=True,
+    choices=_sector_choices,
+    touch=_updated,
+    reviewed=_always,
+)
+TRADE_FIGURE = Kind(
+    "trade_figure",
+    TradeFigure,
+    TradeFigureText,
+    TradeFigureForm,
+    TradeFigureTexts,
+    fields=("slug", "kind", "value_usd", "period_start", "period_end", "citations"),
+    agency_column=None,
+    shared=True,
+    touch=_updated,
+    reviewed=_always,
+)
+GUIDE = Kind(
+    "guide",
+    Guide,
+    GuideText,
+    GuideForm,
+    GuideTexts,
+    fields=("country", "as_of", "citations"),
+    agency_column=None,
+    key="country",
+    shared=True,
+    choices=_guide_choices,
+    touch=_updated,
+    reviewed=_always,
+)
+
 #: every kind by its name (``Revision.kind``)
-KINDS = {kind.name: kind for kind in (LISTING, ZONE, SECTOR, AGENCY)}
+KINDS = {kind.name: kind for kind in (LISTING, ZONE, SECTOR, AGENCY, SOURCE, AGREEMENT, TRADE_FIGURE, GUIDE)}
+#: the kinds curators of both agencies write and review
+SHARED = tuple(kind.name for kind in KINDS.values() if kind.shared)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from sqlalchemy.orm.collections import attribute_keyed_dict
 
 from portal.agencies.models import Agency
+from portal.core.citations import Cited
 from portal.core.extensions import Model
 from portal.core.freshness import public
 from portal.core.time import utcnow
@@ -63,6 +64,57 @@ STAGES = Vocabulary(
     ready=_l("Ready for investment"),
     operating=_l("Operating business"),
 )
+#: where a zone stands; a listing in a zone that is not operational says so
+ZONE_STATUSES = Vocabulary(
+    operational=_l("Operational"),
+    under_development=_l("Under development"),
+    planned=_l("Planned"),
+    suspended=_l("Suspended"),
+    closed=_l("Closed"),
+)
+#: what investors should know about a zone that is not operational; %(zone)s is its name
+ZONE_STATUS_NOTES = Vocabulary(
+    under_development=_l(
+        "%(zone)s is under development: land, buildings and utilities may not all be ready yet. "
+        "Ask the agency what is available today."
+    ),
+    planned=_l(
+        "%(zone)s is planned and not yet built: nothing can be set up there yet. Ask the agency about its timetable."
+    ),
+    suspended=_l("%(zone)s is suspended: it does not take new investors for now."),
+    closed=_l("%(zone)s is closed: it no longer takes investors."),
+)
+#: the groups of facts a source can back, by the kind of item they belong to (``citations``)
+FACT_TOPICS = Vocabulary(
+    location=_l("Location"),
+    status=_l("Area and status"),
+    incentives=_l("Incentives and tax regime"),
+    land=_l("Land and lease terms"),
+    figures=_l("Figures"),
+    contacts=_l("Contact details"),
+    general=_l("Facts"),
+    company=_l("Registering a company"),
+    visas=_l("Visas for investors"),
+    repatriation=_l("Repatriating profits"),
+    aftercare=_l("Aftercare"),
+)
+TOPICS_OF = {
+    "zone": ("location", "status", "incentives", "land", "figures"),
+    "opportunity": ("incentives", "figures"),
+    "sector": ("figures",),
+    "agency": ("contacts",),
+    "agreement": ("general",),
+    "trade_figure": ("general",),
+    "guide": ("company", "visas", "land", "repatriation", "aftercare"),
+}
+#: where an agreement or commitment between the two countries stands
+AGREEMENT_STATUSES = Vocabulary(
+    signed=_l("Signed"),
+    in_force=_l("In force"),
+    in_progress=_l("Under way"),
+    stalled=_l("Stalled"),
+)
+FIGURE_KINDS = Vocabulary(actual=_l("Recorded"), target=_l("Target"))
 #: a listing's workflow state (see catalogue.workflow); only "published" is public
 STATES = Vocabulary(
     draft=_l("Draft"),
@@ -73,7 +125,27 @@ STATES = Vocabulary(
 
 
 @public
-class Sector(Translated, Model):
+class Source(Model):
+    """A published document that backs facts shown to investors: a law, an agency's page, a news report."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: a short stable name, used by the demo data and the API
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    #: as published, in the language it was published in
+    title: Mapped[str] = mapped_column(String(400))
+    publisher: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(String(500), default="")
+    #: a reference to a document without an address ("SRO 1209(I)/2024"), when there is no URL
+    document: Mapped[str] = mapped_column(String(300), default="")
+    #: when it was published; none for an undated page, which says when it was consulted instead
+    published_on: Mapped[date | None]
+    consulted_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+@public
+class Sector(Cited, Translated, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     #: order in which sectors are listed
@@ -94,7 +166,7 @@ class SectorText(TextMixin, Model):
 
 
 @public
-class Zone(Translated, Model):
+class Zone(Cited, Translated, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     country: Mapped[str] = mapped_column(String(2), index=True)
@@ -106,6 +178,8 @@ class Zone(Translated, Model):
     longitude: Mapped[float | None]
     area_ha: Mapped[int | None]
     established: Mapped[int | None]
+    #: one of ZONE_STATUSES
+    status: Mapped[str] = mapped_column(String(20), default="operational", server_default="operational")
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
     #: demo data, labelled as such on the site
     is_sample: Mapped[bool] = mapped_column(default=False)
@@ -130,11 +204,13 @@ class ZoneText(TextMixin, Model):
     #: Markdown: power, gas, water, connectivity and tariffs
     utilities: Mapped[str] = mapped_column(Text, default="")
     tax_regime: Mapped[str] = mapped_column(Text, default="")
+    #: Markdown: who may hold land, plots, lease terms and prices
+    land: Mapped[str] = mapped_column(Text, default="", server_default="")
     operator: Mapped[str] = mapped_column(String(300), default="")
 
 
 @public
-class Opportunity(Translated, Model):
+class Opportunity(Cited, Translated, Model):
     __table_args__ = (
         # The public list always filters on state; these serve its filters and sorts.
         Index("ix_opportunity_state_featured", "state", "featured", "published_at"),
@@ -321,3 +397,103 @@ class Revision(Model):
     agency: Mapped[Agency | None] = relationship()
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+
+@public
+class Agreement(Cited, Translated, Model):
+    """An agreement or commitment between Pakistan and Kyrgyzstan, on the corridor page's tracker."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    #: when it was signed, or the commitment made
+    concluded_on: Mapped[date]
+    #: one of AGREEMENT_STATUSES
+    status: Mapped[str] = mapped_column(String(20))
+    #: the sectors and listings it concerns (ids)
+    sector_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    opportunity_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    texts: Mapped[dict[str, AgreementText]] = relationship(
+        collection_class=attribute_keyed_dict("lang"), cascade="all, delete-orphan"
+    )
+
+
+@public
+class AgreementText(TextMixin, Model):
+    __table_args__ = (UniqueConstraint("agreement_id", "lang"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreement.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(300))
+    #: who signed or committed
+    parties: Mapped[str] = mapped_column(String(500), default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+
+@public
+class TradeFigure(Cited, Translated, Model):
+    """Trade between the two countries over a period, recorded or aimed at."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    #: one of FIGURE_KINDS
+    kind: Mapped[str] = mapped_column(String(20))
+    #: both directions, whole US dollars
+    value_usd: Mapped[int] = mapped_column(BigInteger)
+    period_start: Mapped[date | None]
+    period_end: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    texts: Mapped[dict[str, TradeFigureText]] = relationship(
+        collection_class=attribute_keyed_dict("lang"), cascade="all, delete-orphan"
+    )
+
+
+@public
+class TradeFigureText(TextMixin, Model):
+    __table_args__ = (UniqueConstraint("trade_figure_id", "lang"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trade_figure_id: Mapped[int] = mapped_column(ForeignKey("trade_figure.id", ondelete="CASCADE"))
+    #: the period as people say it: "Fiscal year 2022–23 (July–June)"
+    label: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+#: the parts of a guide to investing, in the order they are shown
+GUIDE_SECTIONS = ("company", "visas", "land", "repatriation", "aftercare")
+#: the guide of each country, by the last part of its address
+GUIDE_PAGES = {"pakistan": "PK", "kyrgyzstan": "KG"}
+
+
+@public
+class Guide(Cited, Translated, Model):
+    """How to invest in one country: short, sourced sections the agency keeps current."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: ISO 3166 code of the country
+    country: Mapped[str] = mapped_column(String(2), unique=True)
+    #: when the whole guide was last checked against its sources
+    as_of: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    texts: Mapped[dict[str, GuideText]] = relationship(
+        collection_class=attribute_keyed_dict("lang"), cascade="all, delete-orphan"
+    )
+
+
+@public
+class GuideText(TextMixin, Model):
+    __table_args__ = (UniqueConstraint("guide_id", "lang"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guide_id: Mapped[int] = mapped_column(ForeignKey("guide.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    #: Markdown, one per GUIDE_SECTIONS
+    company: Mapped[str] = mapped_column(Text, default="")
+    visas: Mapped[str] = mapped_column(Text, default="")
+    land: Mapped[str] = mapped_column(Text, default="")
+    repatriation: Mapped[str] = mapped_column(Text, default="")
+    aftercare: Mapped[str] = mapped_column(Text, default="")

@@ -20,23 +20,28 @@ from flask.sansio.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.agencies.models import Agency
 from portal.catalogue import content
 from portal.catalogue.editor import Kind, apply, changed_columns, current_text, slug_taken
-from portal.catalogue.kinds import KINDS
+from portal.catalogue.kinds import KINDS, SHARED
 from portal.catalogue.models import (
+    AGREEMENT_STATUSES,
+    FACT_TOPICS,
+    FIGURE_KINDS,
     OPPORTUNITY_KINDS,
     REGIONS,
     REVISION_STATES,
     STAGES,
     ZONE_KINDS,
+    ZONE_STATUSES,
     Attachment,
     Opportunity,
     Revision,
     Sector,
+    Source,
     Zone,
 )
 from portal.core.extensions import db
@@ -57,6 +62,13 @@ def moves_agency(revision: Revision) -> bool:
     return revision.item_id is not None and revision.values.get("agency_id", revision.agency_id) != revision.agency_id
 
 
+def visible_revisions(user: Any = current_user) -> list[Any]:
+    """WHERE conditions keeping the revisions ``user`` may see: their agency's, and the content both agencies share."""
+    if user.is_admin:
+        return []
+    return [or_(Revision.agency_id == user.agency_id, Revision.kind.in_(SHARED))]
+
+
 def may_review(user: Any, revision: Revision) -> bool:
     """Another curator of the item's agency, or an administrator; never anyone who wrote part of it.
 
@@ -68,6 +80,8 @@ def may_review(user: Any, revision: Revision) -> bool:
         return True
     if moves_agency(revision):
         return False
+    if revision.kind in SHARED:
+        return bool(user.role == "curator")
     return user.role == "curator" and revision.agency_id is not None and revision.agency_id == user.agency_id
 
 
@@ -113,6 +127,16 @@ def _name(item: Any) -> str:
     return text.name if text else item.slug
 
 
+def _citations(rows: list[dict[str, Any]]) -> str:
+    """A list of citations as a reviewer reads it: one line per group of facts, source and date."""
+    lines = []
+    for row in rows:
+        source = db.session.get(Source, row["source"])
+        title = f"{source.title} ({source.publisher})" if source is not None else f"#{row['source']}"
+        lines.append(f"{FACT_TOPICS.label(row['topic'])}: {title}, {row['as_of']}")
+    return "; ".join(lines) or "—"
+
+
 def _shown(kind: Kind, column: str, value: Any) -> str:
     """A fact as a reviewer reads it: names for codes and rows, money as money."""
     if value is None or value == "":
@@ -125,7 +149,14 @@ def _shown(kind: Kind, column: str, value: Any) -> str:
         "agency_id": lambda v: getattr(db.session.get(Agency, v), "code", str(v)),
         "country": content.country_name,
         "region": REGIONS.label,
-        "kind": (ZONE_KINDS if kind.name == "zone" else OPPORTUNITY_KINDS).label,
+        "kind": {"zone": ZONE_KINDS, "trade_figure": FIGURE_KINDS}.get(kind.name, OPPORTUNITY_KINDS).label,
+        "status": (ZONE_STATUSES if kind.name == "zone" else AGREEMENT_STATUSES).label,
+        "citations": _citations,
+        "sector_ids": lambda ids: ", ".join(_name(db.session.get(Sector, i)) for i in ids) or "—",
+        "opportunity_ids": lambda ids: (
+            ", ".join(getattr(db.session.get(Opportunity, i), "slug", str(i)) for i in ids) or "—"
+        ),
+        "value_usd": format_usd,
         "stage": STAGES.label,
         "min_usd": format_usd,
         "max_usd": format_usd,
@@ -148,7 +179,7 @@ def diff(revision: Revision) -> Diff:
         now = current_text(kind, item, lang) or {}
         wanted = revision.texts.get(lang) or {}
         lines = []
-        for name in kind.texts.FIELDS:
+        for name in kind.texts.FIELDS if kind.texts is not None else ():
             before, after = now.get(name, ""), wanted.get(name) or ""
             if before != after:
                 lines.append(Line(_label(kind.texts, name), word_diff(before, after)))
@@ -159,13 +190,14 @@ def diff(revision: Revision) -> Diff:
 def _item(kind: Kind, revision: Revision) -> Any:
     if revision.item_id is None:
         return None
-    return db.session.scalar(
-        select(kind.model).where(kind.model.id == revision.item_id).options(selectinload(kind.model.texts))
-    )
+    statement = select(kind.model).where(kind.model.id == revision.item_id)
+    if kind.texts is not None:
+        statement = statement.options(selectinload(kind.model.texts))
+    return db.session.scalar(statement)
 
 
 def _visible(revision_id: int) -> Revision:
-    revision = db.session.scalar(select(Revision).where(Revision.id == revision_id, *visible_to(Revision.agency_id)))
+    revision = db.session.scalar(select(Revision).where(Revision.id == revision_id, *visible_revisions()))
     if revision is None:
         abort(404)
     return revision
@@ -177,7 +209,7 @@ def revisions() -> ResponseReturnValue:
     """Changes waiting for review, and the latest decisions."""
     statement = (
         select(Revision)
-        .where(*visible_to(Revision.agency_id))
+        .where(*visible_revisions())
         .options(joinedload(Revision.author), joinedload(Revision.decided_by))
     )
     pending = db.session.scalars(statement.where(Revision.state == "pending").order_by(Revision.updated_at))

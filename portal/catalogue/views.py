@@ -12,13 +12,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from portal.agencies.models import Agency, all_agencies
-from portal.catalogue import content, linked, search, workflow
+from portal.catalogue import content, corridor, linked, maps, search, workflow
 from portal.catalogue.models import (
+    FACT_TOPICS,
     OPPORTUNITY_KINDS,
     REGIONS,
     STAGES,
     STATES,
     ZONE_KINDS,
+    ZONE_STATUSES,
     Attachment,
     Opportunity,
 )
@@ -28,13 +30,6 @@ from portal.core.pagecache import cached_page
 from portal.core.translated import localized
 
 bp = language_blueprint("catalogue", __name__, template_folder="templates")
-
-#: Bilateral trade between Pakistan and Kyrgyzstan, US dollars, and the agreed target.
-CORRIDOR = [
-    ("2022–23", 11_200_000, "actual"),
-    ("2024–25", 5_180_000, "actual"),
-    ("target", 100_000_000, "target"),
-]
 
 
 @bp.get("/")
@@ -54,11 +49,11 @@ def home() -> ResponseReturnValue:
     return render_template(
         "catalogue/home.html",
         featured=featured,
-        sectors=sectors,
+        sectors=content.sectors_in_order(sectors, g.lang),
         sectors_by_id={s.id: s for s in sectors},
         sector_counts=counts,
-        zones=zones,
-        corridor=CORRIDOR,
+        zones=content.zones_in_order(zones, g.lang),
+        corridor=corridor.trade_figures(),
     )
 
 
@@ -72,12 +67,13 @@ def opportunities() -> ResponseReturnValue:
     page = search.find(filters, g.lang, current_app.config["PAGE_SIZE"])
     return render_template(
         "catalogue/opportunities.html",
+        zone_map=maps.results_map(page.items, zones, g.lang, filters),
         filters=filters,
         page=page,
         facets=facets,
-        sectors=sectors,
+        sectors=content.sectors_in_order(sectors, g.lang),
         sectors_by_id={s.id: s for s in sectors},
-        zones=zones,
+        zones=content.zones_in_order(zones, g.lang),
         highlighted=filters.understood.terms,
         suggestion=search.suggestion(filters) if not page.total else None,
         relax=search.relax(filters, facets) if not page.total else [],
@@ -154,11 +150,18 @@ def sector(slug: str) -> ResponseReturnValue:
 @bp.get("/zones")
 @cached_page
 def zones() -> ResponseReturnValue:
-    """All economic zones, technology parks and logistics centres, by country."""
+    """All economic zones, technology parks and logistics centres, by country; ``?status=`` for those in one state."""
+    every = content.public_zones()
+    status = request.args.get("status")
+    status = status if status in ZONE_STATUSES else None
+    shown, counts = [zone for zone in every if status in (None, zone.status)], search.published_counts("zone")
     return render_template(
         "catalogue/zones.html",
-        zones=content.public_zones(),
-        zone_counts=search.published_counts("zone"),
+        zones=content.zones_in_order(shown, g.lang),
+        status=status,
+        status_counts={code: sum(zone.status == code for zone in every) for code in ZONE_STATUSES},
+        zone_counts=counts,
+        zone_map=maps.zones_map(shown, g.lang, counts=counts),
     )
 
 
@@ -167,7 +170,8 @@ def zones() -> ResponseReturnValue:
 def zone(slug: str) -> ResponseReturnValue:
     """One zone: what it offers and its published opportunities."""
     slug = content.valid_slug(slug)
-    current = next((zone for zone in content.public_zones() if zone.slug == slug), None)
+    zones = content.public_zones()
+    current = next((zone for zone in zones if zone.slug == slug), None)
     if current is None:
         abort(404)
     asked = search.parse_filters(request.args, {}, {})
@@ -178,6 +182,7 @@ def zone(slug: str) -> ResponseReturnValue:
         page=search.find(filters, g.lang, current_app.config["PAGE_SIZE"]),
         filters=filters,
         sectors_by_id={s.id: s for s in content.public_sectors()},
+        zone_map=maps.zones_map(zones, g.lang, current=current),
     )
 
 
@@ -211,4 +216,8 @@ def register_template_helpers(state: BlueprintSetupState) -> None:
         states=STATES,
         sorts=search.SORTS,
         filter_names=search.FILTER_NAMES,
+        zone_statuses=ZONE_STATUSES,
+        fact_topics=FACT_TOPICS,
+        sourced=content.sourced,
+        status_note=content.status_note,
     )

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portal.agencies.models import Agency
-from portal.catalogue.content import all_sectors
+from portal.catalogue.content import all_sectors, sectors_in_order
 from portal.catalogue.models import Opportunity
 from portal.catalogue.workflow import stale_before
 from portal.core.extensions import db
@@ -110,7 +110,7 @@ def collect(user: Any) -> dict[str, Any]:
         "overdue": overdue,
         "months": months,
         "per_month": per_month,
-        "sectors": all_sectors(),
+        "sectors": sectors_in_order(all_sectors(), user.preferred_language),
         "median_hours": median_hours_to_first_answer(scope),
         "stale": stale_listings(user, now),
         "failed_mail": failed_mail(user),

@@ -11,6 +11,7 @@ from wtforms import BooleanField, EmailField, RadioField, SelectField, StringFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp, ValidationError
 
+from portal.core.collation import collated
 from portal.core.forms import LocalizedForm, at_most, language_choices, strip
 from portal.core.vocabulary import Vocabulary
 from portal.enquiries.models import INVESTOR_TYPES, TICKET_SIZES
@@ -32,7 +33,7 @@ def country_choices() -> list[SelectChoice]:
     locale = get_locale()
     territories = locale.territories if locale else {}
     codes = [c for c in territories if len(c) == 2 and c.isalpha() and c not in _NOT_COUNTRIES]
-    named = sorted(((c, territories[c]) for c in codes), key=lambda item: item[1].casefold())
+    named = collated(((c, territories[c]) for c in codes), str(locale or "en"), key=lambda item: item[1])
     return [SelectChoice(code, name) for code, name in named]
 
 

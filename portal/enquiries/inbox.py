@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
 
 from portal.agencies.models import Agency
-from portal.catalogue.content import all_sectors
+from portal.catalogue.content import all_sectors, sectors_in_order
 from portal.catalogue.models import Opportunity, Sector
 from portal.core.extensions import db
 from portal.core.pagination import page_number, paginate
@@ -139,7 +139,7 @@ def enquiries() -> ResponseReturnValue:
         "enquiries/staff/inbox.html",
         page=page,
         filters=filters,
-        sectors=all_sectors(),
+        sectors=sectors_in_order(all_sectors(), current_user.preferred_language),
         assignees=officers(*visible_to(User.agency_id)),
     )
 

@@ -12,17 +12,20 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from portal.agencies.models import COUNTRIES, all_agencies
-from portal.catalogue import content, search
-from portal.catalogue.models import OPPORTUNITY_KINDS, REGIONS, STAGES, Opportunity
+from portal.catalogue import content, corridor, search
+from portal.catalogue.models import OPPORTUNITY_KINDS, REGIONS, STAGES, ZONE_STATUSES, Guide, Opportunity
 from portal.core.extensions import db, limiter
 from portal.core.pagecache import cached_page
 from portal.core.site import json_errors_under
@@ -220,9 +223,11 @@ def opportunity(slug: str) -> Response:
 @bp.get("/zones")
 @cached_page
 def zones() -> Response:
-    lang = _lang(_arguments(("lang",)))
+    args = _arguments(("lang", "status"))
+    lang, status = _lang(args), _one_of(args, "status", ZONE_STATUSES)
     counts = search.published_counts("zone")
-    return jsonify(items=[records.zone(z, counts.get(z.id, 0), lang) for z in content.public_zones()])
+    chosen = [z for z in content.public_zones() if status in (None, z.status)]
+    return jsonify(items=[records.zone(z, counts.get(z.id, 0), lang) for z in chosen])
 
 
 @bp.get("/zones/<slug>")
@@ -248,6 +253,49 @@ def sectors() -> Response:
 def agencies() -> Response:
     lang = _lang(_arguments(("lang",)))
     return jsonify(items=[records.agency(a, lang) for a in all_agencies()])
+
+
+@bp.get("/sources")
+@cached_page
+def sources() -> Response:
+    _arguments(())
+    rows = sorted(
+        (content.public_sources()[i] for i in corridor.cited_sources() if i in content.public_sources()),
+        key=lambda item: (item.published_on or item.consulted_on or date.min, item.key),
+        reverse=True,
+    )
+    return jsonify(items=[records.source(item) for item in rows])
+
+
+@bp.get("/agreements")
+@cached_page
+def agreements() -> Response:
+    lang = _lang(_arguments(("lang",)))
+    items = corridor.agreements()
+    sectors = {s.id: s for s in content.public_sectors()}
+    wanted = {i for item in items for i in item.opportunity_ids or []}
+    listings = {
+        row.id: row
+        for row in db.session.scalars(
+            select(Opportunity).where(Opportunity.id.in_(wanted), Opportunity.state == "published")
+        )
+    }
+    return jsonify(items=[records.agreement(item, sectors, listings, lang) for item in items])
+
+
+@bp.get("/trade-figures")
+@cached_page
+def trade_figures() -> Response:
+    lang = _lang(_arguments(("lang",)))
+    return jsonify(items=[records.trade_figure(item, lang) for item in corridor.trade_figures()])
+
+
+@bp.get("/guides")
+@cached_page
+def guides() -> Response:
+    lang = _lang(_arguments(("lang",)))
+    rows = db.session.scalars(select(Guide).options(selectinload(Guide.texts)).order_by(Guide.country.desc()))
+    return jsonify(items=[records.guide(item, lang) for item in rows])
 
 
 @bp.get("/downloads/opportunities.<any(csv, json, jsonl):kind>")

@@ -1,4 +1,5 @@
-"""Atom feeds of new and updated opportunities, per language and per sector: ``/<lang>/feed.atom``."""
+"""Atom feeds: new and updated opportunities per language and sector (`/<lang>/feed.atom`), and the
+corridor's agreements tracker (`/<lang>/corridor/feed.atom`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from portal.agencies.models import all_agencies
-from portal.catalogue import content, search
+from portal.catalogue import content, corridor, search
 from portal.catalogue.models import Opportunity
 from portal.core.extensions import db
 from portal.core.i18n import language_blueprint, portal_url
@@ -51,6 +52,24 @@ def feed() -> ResponseReturnValue:
         page_url=portal_url("catalogue.sector", lang=g.lang, slug=sector.slug)
         if sector
         else portal_url("catalogue.opportunities", lang=g.lang),
+        updated=moment(max((item.updated_at for item in items), default=None) or utcnow()),
+        moment=moment,
+    )
+    return current_app.response_class(body, content_type="application/atom+xml; charset=utf-8")
+
+
+@bp.get("/corridor/feed.atom")
+@cached_page
+def corridor_feed() -> ResponseReturnValue:
+    """The corridor's agreements tracker, most recently changed first: what was signed, and where each stands."""
+    items = sorted(corridor.agreements(), key=lambda item: item.updated_at, reverse=True)[:ENTRIES]
+    host = urlsplit(current_app.config["PORTAL_URL"]).hostname or "localhost"
+    body = render_template(
+        "opendata/corridor_feed.xml",
+        items=items,
+        tag=f"tag:{host},2026:",
+        self_url=portal_url("feeds.corridor_feed", lang=g.lang),
+        page_url=portal_url("corridor.corridor", lang=g.lang),
         updated=moment(max((item.updated_at for item in items), default=None) or utcnow()),
         moment=moment,
     )

@@ -17,7 +17,7 @@ from markupsafe import escape
 from sqlalchemy import func, select
 
 from portal.catalogue import content
-from portal.catalogue.models import Opportunity
+from portal.catalogue.models import GUIDE_PAGES, Opportunity
 from portal.core.extensions import db, limiter
 from portal.core.i18n import portal_url
 from portal.core.pagecache import cached_page
@@ -34,6 +34,8 @@ PAGES = (
     "catalogue.about",
     "catalogue.accessibility",
     "enquiries.enquire",
+    "enquiries.response_times_page",
+    "corridor.corridor",
     "opendata.open_data",
 )
 URLSET = (
@@ -62,6 +64,7 @@ def _pages() -> list[tuple[str, dict[str, Any], Any]]:
     out: list[tuple[str, dict[str, Any], Any]] = [(endpoint, {}, None) for endpoint in PAGES]
     out += [("catalogue.sector", {"slug": s.slug}, None) for s in content.public_sectors()]
     out += [("catalogue.zone", {"slug": z.slug}, z.updated_at) for z in content.public_zones()]
+    out += [("corridor.guide", {"country": page}, None) for page in GUIDE_PAGES]
     return out
 
 

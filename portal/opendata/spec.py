@@ -16,7 +16,17 @@ from sqlalchemy import select
 
 from portal.agencies.models import COUNTRIES
 from portal.catalogue import content, search
-from portal.catalogue.models import OPPORTUNITY_KINDS, REGIONS, STAGES, ZONE_KINDS, Opportunity
+from portal.catalogue.models import (
+    AGREEMENT_STATUSES,
+    FACT_TOPICS,
+    FIGURE_KINDS,
+    OPPORTUNITY_KINDS,
+    REGIONS,
+    STAGES,
+    ZONE_KINDS,
+    ZONE_STATUSES,
+    Opportunity,
+)
 from portal.core.extensions import db
 from portal.opendata import records
 
@@ -70,7 +80,66 @@ def _schemas(languages: list[str]) -> dict[str, Any]:
     moment = {"type": "string", "format": "date-time"}
     usd = _nullable({"type": "integer", "minimum": 0})
     count = {"type": "integer", "minimum": 0}
+    day = {"type": "string", "format": "date"}
+    facts = {
+        "type": "array",
+        "description": "Each group of the item's facts with its sources and the date it is true as of.",
+        "items": _object(
+            {
+                "topic": {"enum": list(FACT_TOPICS)},
+                "as_of": day,
+                "sources": {"type": "array", "items": _ref("Source")},
+            }
+        ),
+    }
     return {
+        "Source": _object(
+            {
+                "key": {"type": "string"},
+                "title": {"type": "string"},
+                "publisher": {"type": "string"},
+                "url": _nullable({"type": "string", "format": "uri"}),
+                "document": _nullable({"type": "string"}),
+                "published_on": _nullable(day),
+                "consulted_on": _nullable({**day, "description": "For an undated page: when it was consulted."}),
+            }
+        ),
+        "Agreement": _object(
+            {
+                "id": {"type": "integer"},
+                "slug": {"type": "string", "pattern": SLUG},
+                "concluded_on": day,
+                "status": {"enum": list(AGREEMENT_STATUSES)},
+                "sectors": {"type": "array", "items": {"type": "string", "pattern": SLUG}},
+                "opportunities": {"type": "array", "items": {"type": "string", "pattern": SLUG}},
+                "updated_at": moment,
+                "texts": _texts(records.AGREEMENT_TEXT, languages),
+                "facts": facts,
+            }
+        ),
+        "TradeFigure": _object(
+            {
+                "id": {"type": "integer"},
+                "slug": {"type": "string", "pattern": SLUG},
+                "kind": {"enum": list(FIGURE_KINDS)},
+                "value_usd": {"type": "integer", "minimum": 0, "description": "Both directions, US dollars."},
+                "period_start": _nullable(day),
+                "period_end": day,
+                "texts": _texts(records.TRADE_FIGURE_TEXT, languages),
+                "facts": facts,
+            }
+        ),
+        "Guide": _object(
+            {
+                "id": {"type": "integer"},
+                "country": {"enum": list(COUNTRIES)},
+                "as_of": day,
+                "updated_at": moment,
+                "texts": _texts(records.GUIDE_TEXT, languages),
+                "facts": facts,
+                "pages": _pages(languages),
+            }
+        ),
         "Opportunity": _object(
             {
                 "id": {"type": "integer", "description": "Stable identifier."},
@@ -88,6 +157,7 @@ def _schemas(languages: list[str]) -> dict[str, Any]:
                 "published_at": _nullable(moment),
                 "updated_at": moment,
                 "texts": _texts(records.OPPORTUNITY_TEXT, languages),
+                "facts": facts,
                 "pages": _pages(languages),
             }
         ),
@@ -97,6 +167,7 @@ def _schemas(languages: list[str]) -> dict[str, Any]:
                 "slug": {"type": "string", "pattern": SLUG},
                 "country": {"enum": list(COUNTRIES)},
                 "kind": {"enum": list(ZONE_KINDS)},
+                "status": {"enum": list(ZONE_STATUSES)},
                 "region": {"enum": list(REGIONS)},
                 "location": _nullable(
                     _object(
@@ -113,6 +184,7 @@ def _schemas(languages: list[str]) -> dict[str, Any]:
                 "sample": {"type": "boolean"},
                 "updated_at": moment,
                 "texts": _texts(records.ZONE_TEXT, languages),
+                "facts": facts,
                 "pages": _pages(languages),
             }
         ),
@@ -122,6 +194,7 @@ def _schemas(languages: list[str]) -> dict[str, Any]:
                 "slug": {"type": "string", "pattern": SLUG},
                 "opportunities": count,
                 "texts": _texts(records.SECTOR_TEXT, languages),
+                "facts": facts,
                 "pages": _pages(languages),
             }
         ),
@@ -131,8 +204,10 @@ def _schemas(languages: list[str]) -> dict[str, Any]:
                 "code": {"type": "string"},
                 "country": {"enum": list(COUNTRIES)},
                 "website": _nullable({"type": "string"}),
+                "phone": _nullable({"type": "string"}),
                 "reply_days": {"type": "integer", "description": "Working days within which it promises a reply."},
                 "texts": _texts(records.AGENCY_TEXT, languages),
+                "facts": facts,
             }
         ),
         "OpportunityPage": _object(
@@ -166,7 +241,7 @@ def _schemas(languages: list[str]) -> dict[str, Any]:
         ),
         **{
             f"{name}List": _object({"items": {"type": "array", "items": _ref(name)}})
-            for name in ("Zone", "Sector", "Agency")
+            for name in ("Zone", "Sector", "Agency", "Source", "Agreement", "TradeFigure", "Guide")
         },
         **_response_time_schemas(),
     }
@@ -336,7 +411,20 @@ def document() -> dict[str, Any]:
             "/opportunities/{slug}": _operation(
                 "getOpportunity", "One published opportunity", "Opportunity", [slug(published), lang], missing=True
             ),
-            "/zones": _operation("listZones", "Economic zones", "ZoneList", [lang]),
+            "/zones": _operation(
+                "listZones",
+                "Economic zones",
+                "ZoneList",
+                [_parameter("status", {"enum": list(ZONE_STATUSES)}, "Only zones in this state."), lang],
+            ),
+            "/sources": _operation("listSources", "The sources the facts cite, newest first", "SourceList", []),
+            "/agreements": _operation(
+                "listAgreements", "The corridor's agreements and commitments", "AgreementList", [lang]
+            ),
+            "/trade-figures": _operation(
+                "listTradeFigures", "Trade between the two countries, recorded and aimed at", "TradeFigureList", [lang]
+            ),
+            "/guides": _operation("listGuides", "The guides to investing, per country", "GuideList", [lang]),
             "/zones/{slug}": _operation(
                 "getZone", "One economic zone", "Zone", [slug(zones[0].slug if zones else None), lang], missing=True
             ),

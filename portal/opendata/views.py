@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import g, render_template
 from flask.typing import ResponseReturnValue
 
 from portal.catalogue import content
@@ -26,6 +26,6 @@ def open_data() -> ResponseReturnValue:
         "opendata/open_data.html",
         operations=operations,
         parameters=parameters,
-        sectors=content.public_sectors(),
+        sectors=content.sectors_in_order(content.public_sectors(), g.lang),
         base=document["servers"][0]["url"],
     )

@@ -65,6 +65,12 @@ def main() -> int:
         "list": "/{lang}/opportunities?country=pk",
         "detail": "/{lang}/opportunities/faisalabad-denim-finishing-plant",
         "zone": "/{lang}/zones/rashakai",
+        "zones": "/{lang}/zones",
+        "planned-zone": "/{lang}/zones/at-bashi-logistics-centre",
+        "corridor": "/{lang}/corridor",
+        "guide-pk": "/{lang}/invest-in/pakistan",
+        "guide-kg": "/{lang}/invest-in/kyrgyzstan",
+        "about": "/{lang}/about",
     }
     written = []
     with sync_playwright() as playwright:
@@ -92,6 +98,8 @@ def main() -> int:
                 written.append(_shot(page, f"staff-two-factor-{lang}-{width}.png"))
                 page.goto("/admin/revisions")
                 written.append(_shot(page, f"staff-revisions-{lang}-{width}.png"))
+                page.goto("/admin/agreements/1")
+                written.append(_shot(page, f"staff-agreement-{lang}-{width}.png"))
                 context.close()
         browser.close()
     server.shutdown()

@@ -16,6 +16,11 @@ PAGES = [
     "/{lang}/sectors/energy",
     "/{lang}/zones",
     "/{lang}/zones/rashakai",
+    "/{lang}/zones?status=planned",
+    "/{lang}/zones/at-bashi-logistics-centre",
+    "/{lang}/corridor",
+    "/{lang}/invest-in/pakistan",
+    "/{lang}/invest-in/kyrgyzstan",
     "/{lang}/enquire",
     "/{lang}/about",
     "/{lang}/accessibility",
@@ -33,6 +38,13 @@ STAFF_PAGES = [
     "/admin/users",
     "/admin/agencies",
     "/admin/sectors",
+    "/admin/zones/1",
+    "/admin/sources",
+    "/admin/sources/1",
+    "/admin/agreements",
+    "/admin/agreements/1",
+    "/admin/trade-figures",
+    "/admin/guides/1",
 ]
 
 
@@ -123,3 +135,32 @@ def test_printed_links_show_where_they_go(demo_page):
     demo_page.emulate_media(media="print")
     after = demo_page.evaluate("getComputedStyle(document.querySelector('.facts dd a'), '::after').content")
     assert "/en/sectors/" in after
+
+
+@pytest.mark.parametrize("lang, side", [("en", "left"), ("ur", "right")])
+def test_the_corridor_and_a_guide_read_from_the_right_in_urdu(demo_page, lang, side):
+    for path in ("/{lang}/corridor", "/{lang}/invest-in/kyrgyzstan"):
+        demo_page.goto(path.format(lang=lang))
+        width = demo_page.viewport_size["width"]
+        heading = demo_page.locator("main h2").first.bounding_box()
+        source = demo_page.locator(".backing").first.bounding_box()
+        if side == "left":
+            assert heading["x"] < width / 3 and source["x"] < width / 3, path
+        else:
+            assert heading["x"] + heading["width"] > width * 2 / 3, path
+            assert source["x"] + source["width"] > width * 2 / 3, path
+
+
+def test_a_guide_is_read_with_the_keyboard(demo_page):
+    demo_page.goto("/en/invest-in/pakistan")
+    contents = demo_page.locator("nav.contents a").first
+    contents.focus()
+    demo_page.keyboard.press("Enter")
+    assert demo_page.url.endswith("#company")
+    assert demo_page.locator("#company").is_visible()
+    # the next Tab stops on a link inside the section it jumped to, not back at the top
+    demo_page.keyboard.press("Tab")
+    inside = demo_page.evaluate(
+        "document.activeElement.closest('section') && document.activeElement.closest('section').querySelector('h2').id"
+    )
+    assert inside == "company"

@@ -6,7 +6,17 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.agencies.models import Agency
-from portal.catalogue.models import Opportunity, OpportunityText, Sector, Zone, ZoneText
+from portal.catalogue.models import (
+    Agreement,
+    Guide,
+    Opportunity,
+    OpportunityText,
+    Sector,
+    Source,
+    TradeFigure,
+    Zone,
+    ZoneText,
+)
 from portal.core.extensions import db
 from tests.conftest import database
 
@@ -85,12 +95,13 @@ def test_demo_is_published_and_marked_as_sample(app, seeded, client):
 def test_seeding_twice_changes_nothing(app, seeded, runner):
     def counts():
         with database(app):
-            return {model: count(model) for model in (Agency, Sector, Zone, Opportunity, OpportunityText)}
+            models = (Agency, Sector, Zone, Opportunity, OpportunityText, Source, Agreement, TradeFigure, Guide)
+            return {model: count(model) for model in models}
 
     before = counts()
     again = runner.invoke(args=["seed", "--demo"])
     assert again.exit_code == 0
-    assert "0 opportunities added" in again.output
+    assert "0 opportunities," in again.output and "0 sources," in again.output
     assert counts() == before
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.conftest import database
-from tests.factories import make_opportunity, make_sector, make_zone
+from tests.factories import make_opportunity, make_sector, make_trade_figures, make_zone
 
 LANGUAGES = ["en", "ur", "ru", "ky"]
 
@@ -41,6 +41,7 @@ def catalogue(app):
             sector=textiles,
             texts={"en": {"title": "Unpublished plan", "summary": "", "body": ""}},
         )
+        make_trade_figures()
         return {"sector": textiles, "zone": zone, "denim": denim, "draft": draft}
 
 

@@ -69,7 +69,9 @@ def test_the_sitemap_lists_every_public_page_in_every_language_with_alternates(c
     urls = _urls(client.get("/sitemap.xml").data)
     locations = [url.findtext(f"{SITEMAP}loc") for url in urls]
     # 7 fixed pages, 9 sectors, 12 zones, 43 listings; four languages each
-    assert len(locations) == len(set(locations)) == (7 + 9 + 12 + 43) * 4
+    assert (
+        len(locations) == len(set(locations)) == (9 + 2 + 9 + 12 + 43) * 4
+    )  # fixed pages, guides, sectors, zones, listings
     assert all(loc.startswith("http://portal.test/") for loc in locations)
     denim = [
         u
@@ -87,7 +89,7 @@ def test_a_large_sitemap_becomes_an_index_of_files_within_the_limit(catalogue):
     client = catalogue.test_client()
     index = ET.fromstring(client.get("/sitemap.xml").data)
     files = [node.findtext(f"{SITEMAP}loc") for node in index.findall(f"{SITEMAP}sitemap")]
-    assert len(files) == 3  # 71 pages, 25 a file
+    assert len(files) == 3  # 75 pages, 25 a file
     every = []
     for location in files:
         part = client.get(location.removeprefix("http://portal.test"))
@@ -95,7 +97,7 @@ def test_a_large_sitemap_becomes_an_index_of_files_within_the_limit(catalogue):
         urls = _urls(part.data)
         assert len(urls) <= 100
         every += [url.findtext(f"{SITEMAP}loc") for url in urls]
-    assert len(every) == len(set(every)) == 71 * 4
+    assert len(every) == len(set(every)) == 75 * 4
     assert client.get("/sitemaps/4.xml").status_code == 404
 
 

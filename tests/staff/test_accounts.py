@@ -116,6 +116,14 @@ def test_every_staff_post_needs_a_csrf_token(app, staff, signed_in):
         f"/admin/agencies/{listing.agency_id}",
         "/admin/synonyms",
         "/admin/synonyms/1",
+        "/admin/sources/new",
+        "/admin/sources/1",
+        "/admin/agreements/new",
+        "/admin/agreements/1",
+        "/admin/trade-figures/new",
+        "/admin/trade-figures/1",
+        "/admin/guides/new",
+        "/admin/guides/1",
     ]
     post_rules = {
         str(rule) for rule in app.url_map.iter_rules() if "POST" in rule.methods and str(rule).startswith("/admin")

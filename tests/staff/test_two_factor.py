@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 import threading
 import time
+from datetime import date, datetime
 
 import pyotp
 import pytest
+from babel.dates import format_date
 from sqlalchemy import select
 
 from portal.core.extensions import db
@@ -250,3 +252,19 @@ def test_setting_up_and_resetting_the_second_factor_are_told_by_mail(app, enroll
     assert "Two-step sign-in was set up" in notices[0].text_body
     assert "An administrator reset the two-step sign-in" in notices[1].text_body
     assert enrolled["officer_boi"] not in notices[0].text_body + notices[0].html_body
+
+
+@pytest.mark.parametrize("lang", ["en", "ur", "ru", "ky"])
+def test_the_account_page_says_since_when_with_one_full_stop(app, staff, lang):
+    """Russian dates end in "г.": «…7 дек. 2026 г.», never «г..»."""
+    client = app.test_client()
+    sign_in(client, "officer_boi")
+    enrol(client)
+    with database(app):
+        user = db.session.scalar(select(User).where(User.email == "officer_boi@example.org"))
+        user.preferred_language = lang
+        user.two_factor_since = datetime(2026, 12, 7, 9, 30)
+    page = client.get("/admin/account").get_data(as_text=True)
+    assert f'<html lang="{lang}"' in page
+    assert format_date(date(2026, 12, 7), "medium", locale=lang) in page
+    assert not re.search(r"(?<![.…])\.\.(?!\.)", page)
