@@ -29,6 +29,8 @@ PAGES = [
     "/{lang}/sectors/textiles",
     "/{lang}/zones",
     "/{lang}/zones/rashakai",
+    "/{lang}/corridor",
+    "/{lang}/invest-in/kyrgyzstan",
     "/{lang}/about",
 ]
 

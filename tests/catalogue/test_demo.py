@@ -125,3 +125,32 @@ def test_demo_pages_render_in_every_language(app, seeded, client, lang):
     ):
         response = client.get(f"/{lang}{path}")
         assert response.status_code == 200, path
+
+
+def test_every_demo_zone_and_listing_shows_a_dated_source(app, seeded, client):
+    with database(app):
+        sources = {s.id for s in db.session.scalars(select(Source))}
+        pages = [f"/en/zones/{z.slug}" for z in db.session.scalars(select(Zone))]
+        pages += [f"/en/opportunities/{o.slug}" for o in db.session.scalars(select(Opportunity))]
+        for model in (Zone, Opportunity, Agreement, TradeFigure, Guide, Sector, Agency):
+            for item in db.session.scalars(select(model)):
+                assert item.citations, (model.__name__, item.id)
+                assert {c["source"] for c in item.citations} <= sources
+    for page in pages:
+        text = client.get(page).get_data(as_text=True)
+        assert 'class="backing"' in text and "As of " in text, page
+
+
+def test_the_demo_makes_no_claim_the_portal_cannot_keep(app, seeded, client):
+    for lang, claims in {
+        "en": ["five working days", "joint platform", "share halal standards", "ready warehouses"],
+        "ru": ["пяти рабочих дней", "совместная платформа"],
+    }.items():
+        for path in ("/", "/about", "/zones/bishkek-fez", "/corridor"):
+            page = client.get(f"/{lang}{path}").get_data(as_text=True)
+            for claim in claims:
+                assert claim not in page, (lang, path, claim)
+    bishkek = client.get("/en/zones/bishkek-fez").get_data(as_text=True)
+    assert "new territory" in bishkek or "new site" in bishkek
+    at_bashi = client.get("/en/zones/at-bashi-logistics-centre").get_data(as_text=True)
+    assert "Planned" in at_bashi and "2020" in at_bashi
