@@ -43,6 +43,7 @@ PUBLIC_PAGES = {
     "corridor": "/{lang}/corridor",
     "guide-pk": "/{lang}/invest-in/pakistan",
     "guide-kg": "/{lang}/invest-in/kyrgyzstan",
+    "compare-zones": "/{lang}/compare?zones=rashakai,bishkek-fez,naryn-fez,at-bashi-logistics-centre",
     "about": "/{lang}/about",
     "accessibility": "/{lang}/accessibility",
     "open-data": "/{lang}/open-data",

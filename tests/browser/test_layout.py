@@ -21,6 +21,8 @@ PAGES = [
     "/{lang}/corridor",
     "/{lang}/invest-in/pakistan",
     "/{lang}/invest-in/kyrgyzstan",
+    "/{lang}/compare?zones=rashakai,bishkek-fez,naryn-fez,at-bashi-logistics-centre",
+    "/{lang}/compare?opportunities=faisalabad-denim-finishing-plant,bishkek-garment-export-factory",
     "/{lang}/enquire",
     "/{lang}/about",
     "/{lang}/accessibility",
@@ -164,3 +166,34 @@ def test_a_guide_is_read_with_the_keyboard(demo_page):
         "document.activeElement.closest('section') && document.activeElement.closest('section').querySelector('h2').id"
     )
     assert inside == "company"
+
+
+@pytest.mark.parametrize("lang", ["en", "ur"])
+def test_a_comparison_scrolls_within_its_table_on_a_phone_and_reads_from_the_start(browser, live_app, lang):
+    with database(live_app):
+        demo.load()
+    context = browser.new_context(base_url=live_app.base_url, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(f"/{lang}/zones")
+    for slug in ("rashakai", "naryn-fez", "bishkek-fez"):
+        page.locator(f"#compare-{slug}").check()
+    page.locator(".compare-form button[type=submit]").click()
+    assert f"/{lang}/compare?zones=" in page.url  # the ticked zones, in the address
+    assert page.locator("table.compare thead th").count() == 3
+    region = page.locator(".compare-wrap")
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    assert region.evaluate("el => el.scrollWidth > el.clientWidth")  # the table scrolls, not the page
+    region.focus()
+    page.keyboard.press("ArrowRight" if lang == "en" else "ArrowLeft")
+    # the keyboard scrolls it (smoothly, so wait for it to move)
+    for _ in range(30):
+        if region.evaluate("el => Math.abs(el.scrollLeft) > 0"):
+            break
+        page.wait_for_timeout(100)
+    assert region.evaluate("el => Math.abs(el.scrollLeft) > 0")
+    label = page.locator("table.compare tbody th").first.bounding_box()
+    if lang == "ur":
+        assert label["x"] + label["width"] > 360 * 2 / 3  # the facts' names are at the right
+    else:
+        assert label["x"] < 360 / 3
+    context.close()
