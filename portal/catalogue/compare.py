@@ -54,20 +54,15 @@ def _asked(name: str) -> list[str]:
     return list(dict.fromkeys(slugs))
 
 
-def _text(lang: str) -> Callable[[Any, str], Markup]:
+def _texts(lang: str, markdown: bool = False) -> Callable[[Any, str], Markup]:
+    """A reader of an item's text field in ``lang``: escaped (marked English when it falls back), or its Markdown."""
+
     def field(item: Any, name: str) -> Markup:
         text = localized(item, lang)
         value = getattr(text, name, "") if text is not None else ""
+        if markdown:
+            return content.markdown(value) if value else Markup("—")
         return escape(value) if not (text and text.fallback) else Markup('<span lang="en">%s</span>') % value
-
-    return field
-
-
-def _markdown(lang: str) -> Callable[[Any, str], Markup]:
-    def field(item: Any, name: str) -> Markup:
-        text = localized(item, lang)
-        value = getattr(text, name, "") if text is not None else ""
-        return content.markdown(value) if value else Markup("—")
 
     return field
 
@@ -83,7 +78,7 @@ def _cells(items: list[Any], shown: Callable[[Any], Any]) -> list[Markup]:
 
 
 def zone_rows(zones: list[Any], lang: str) -> list[Row]:
-    text, md = _text(lang), _markdown(lang)
+    text, md = _texts(lang), _texts(lang, markdown=True)
     counts = search.published_counts("zone")
 
     def each(shown: Callable[[Any], Any]) -> list[Markup]:
@@ -107,7 +102,7 @@ def zone_rows(zones: list[Any], lang: str) -> list[Row]:
 
 
 def opportunity_rows(items: list[Opportunity], lang: str) -> list[Row]:
-    text = _text(lang)
+    text = _texts(lang)
     sectors = {s.id: s for s in content.public_sectors()}
     zones = {z.id: z for z in content.public_zones()}
 

@@ -68,12 +68,13 @@ def agreements() -> list[Agreement]:
     return list(db.session.scalars(statement))
 
 
-def _related_listings(items: list[Agreement]) -> dict[int, Opportunity]:
+def related_listings(items: list[Agreement], lang: str) -> dict[int, Opportunity]:
+    """The published listings ``items`` name, by id, with their texts in ``lang``."""
     wanted = {i for item in items for i in item.opportunity_ids or []}
     if not wanted:
         return {}
     statement = search.with_texts(
-        select(Opportunity).where(Opportunity.id.in_(wanted), Opportunity.state == "published"), g.lang
+        select(Opportunity).where(Opportunity.id.in_(wanted), Opportunity.state == "published"), lang
     )
     return {row.id: row for row in db.session.scalars(statement).unique()}
 
@@ -101,7 +102,7 @@ def corridor() -> ResponseReturnValue:
         agreements=items,
         statuses=AGREEMENT_STATUSES,
         sectors_by_id={s.id: s for s in content.public_sectors()},
-        listings=_related_listings(items),
+        listings=related_listings(items, g.lang),
     )
 
 

@@ -252,8 +252,9 @@ def withdraw_pending(kind: Kind, item: Any) -> None:
 def changed_columns(item: Any, values: dict[str, Any]) -> audit.Changes:
     """{column: (now, proposed)} for the columns ``values`` would change in ``item`` (None: a new one)."""
     changes: audit.Changes = {}
+    if item is not None:
+        values = revived(type(item), values)
     for column, value in values.items():
-        value = revived(type(item), {column: value})[column] if item is not None else value
         before = getattr(item, column) if item is not None else None
         if before != value:
             changes[column] = (before, value)

@@ -273,13 +273,7 @@ def agreements() -> Response:
     lang = _lang(_arguments(("lang",)))
     items = corridor.agreements()
     sectors = {s.id: s for s in content.public_sectors()}
-    wanted = {i for item in items for i in item.opportunity_ids or []}
-    listings = {
-        row.id: row
-        for row in db.session.scalars(
-            select(Opportunity).where(Opportunity.id.in_(wanted), Opportunity.state == "published")
-        )
-    }
+    listings = corridor.related_listings(items, lang or "en")
     return jsonify(items=[records.agreement(item, sectors, listings, lang) for item in items])
 
 
