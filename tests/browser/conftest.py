@@ -5,6 +5,7 @@ Without Chromium these tests skip with a reason; under CI that fails the run.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import threading
@@ -59,20 +60,47 @@ def browser_database(tmp_path_factory):
     return url
 
 
+@contextlib.contextmanager
+def served(app):
+    """``app`` answering on loopback from a real HTTP server while the block runs; its address in ``base_url``."""
+    server = make_server("127.0.0.1", free_port(), app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.base_url = f"http://127.0.0.1:{server.server_port}"
+    app.config.update(PORTAL_URL=app.base_url, TRUSTED_HOSTS=["127.0.0.1"])
+    try:
+        yield app
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
 @pytest.fixture
 def live_app(browser_database):
     """The portal served by a real HTTP server on loopback, for the length of one test."""
-    with temporary_app(browser_database, SERVER_NAME=None, MAIL_BACKEND="locmem") as app:
-        server = make_server("127.0.0.1", free_port(), app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        app.base_url = f"http://127.0.0.1:{server.server_port}"
-        app.config.update(PORTAL_URL=app.base_url, TRUSTED_HOSTS=["127.0.0.1"])
-        try:
+    with temporary_app(browser_database, SERVER_NAME=None, MAIL_BACKEND="locmem") as app, served(app):
+        yield app
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory):
+    """The portal with the demo catalogue and the sample enquiries, served for the whole session.
+
+    Loading the demo takes seconds, so the tests that only look at pages share this one.
+    A test may add what it needs (a staff user of its own, say) but changes nothing others read.
+    """
+    from portal.catalogue import demo
+    from portal.enquiries import samples
+    from tests.conftest import database
+
+    url = "sqlite:///" + str(tmp_path_factory.mktemp("demo") / "portal.sqlite3")
+    migrate_to_head(url)
+    with temporary_app(url, SERVER_NAME=None, MAIL_BACKEND="locmem") as app:
+        with database(app):
+            demo.load()
+            samples.load()  # so that the response-times page has its charts and tables
+        with served(app):
             yield app
-        finally:
-            server.shutdown()
-            thread.join(timeout=10)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from portal.catalogue import demo
 from tests.conftest import database
 
 LANGUAGES = ["en", "ur", "ru", "ky"]
@@ -51,10 +50,8 @@ STAFF_PAGES = [
 
 
 @pytest.fixture
-def demo_page(browser, live_app):
-    with database(live_app):
-        demo.load()
-    context = browser.new_context(base_url=live_app.base_url, viewport={"width": 1280, "height": 900})
+def demo_page(browser, demo_site):
+    context = browser.new_context(base_url=demo_site.base_url, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     yield page
     context.close()
@@ -81,17 +78,16 @@ def test_pagination_arrows_and_facts_mirror_in_urdu(demo_page):
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_no_sideways_scrolling_on_a_phone(browser, live_app, lang):
+def test_no_sideways_scrolling_on_a_phone(browser, demo_site, lang):
     from portal.staff.accounts import create_user
 
-    with database(live_app):
-        demo.load()
-        create_user("phone@example.org", "admin", None, "correct horse battery", preferred_language=lang)
-    context = browser.new_context(base_url=live_app.base_url, viewport={"width": 360, "height": 740})
+    with database(demo_site):
+        create_user(f"phone-{lang}@example.org", "admin", None, "correct horse battery", preferred_language=lang)
+    context = browser.new_context(base_url=demo_site.base_url, viewport={"width": 360, "height": 740})
     page = context.new_page()
     wide = []
     page.goto("/admin/login")
-    page.locator("#email").fill("phone@example.org")
+    page.locator("#email").fill(f"phone-{lang}@example.org")
     page.locator("#password").fill("correct horse battery")
     page.locator("form.status-form button[type=submit]").click()
     page.wait_for_url("**/admin/")
@@ -169,10 +165,8 @@ def test_a_guide_is_read_with_the_keyboard(demo_page):
 
 
 @pytest.mark.parametrize("lang", ["en", "ur"])
-def test_a_comparison_scrolls_within_its_table_on_a_phone_and_reads_from_the_start(browser, live_app, lang):
-    with database(live_app):
-        demo.load()
-    context = browser.new_context(base_url=live_app.base_url, viewport={"width": 360, "height": 740})
+def test_a_comparison_scrolls_within_its_table_on_a_phone_and_reads_from_the_start(browser, demo_site, lang):
+    context = browser.new_context(base_url=demo_site.base_url, viewport={"width": 360, "height": 740})
     page = context.new_page()
     page.goto(f"/{lang}/zones")
     for slug in ("rashakai", "naryn-fez", "bishkek-fez"):

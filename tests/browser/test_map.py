@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from portal.catalogue import demo
-from tests.conftest import database, skip_or_fail
+from tests.conftest import skip_or_fail
 
 AXE = Path(__file__).parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 #: as tests/browser/test_accessibility.py: WCAG 2.0–2.2 A and AA, best practices, and 7:1 contrast for text
@@ -17,10 +16,8 @@ FOCUS_YELLOW = "rgb(255, 191, 71)"
 
 
 @pytest.fixture
-def demo_app(live_app):
-    with database(live_app):
-        demo.load()
-    return live_app
+def demo_app(demo_site):
+    return demo_site
 
 
 def new_page(browser, app, width: int = 1280, **options):
