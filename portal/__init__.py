@@ -47,7 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     assets.init_app(app)
 
     from portal.catalogue import cli as catalogue_cli
-    from portal.catalogue import compare, corridor, curation, review
+    from portal.catalogue import compare, corridor, curation, estimator, review
     from portal.catalogue import views as catalogue_views
     from portal.core import site
     from portal.dashboard import views as dashboard_views
@@ -69,6 +69,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         catalogue_views.bp,
         corridor.bp,
         compare.bp,
+        estimator.bp,
         curation.bp,
         review.bp,
         enquiry_views.bp,

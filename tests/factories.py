@@ -11,6 +11,8 @@ from portal.catalogue.models import (
     AgreementText,
     Guide,
     GuideText,
+    IncentiveRule,
+    IncentiveRuleText,
     Opportunity,
     OpportunityText,
     Sector,
@@ -217,3 +219,27 @@ def make_guide(country: str = "PK", **fields) -> Guide:
     db.session.add(guide)
     db.session.flush()
     return guide
+
+
+def make_rule(slug: str | None = None, zones: tuple[Zone, ...] = (), **fields) -> IncentiveRule:
+    """An incentive rule of ``zones`` (of one country): a ten-year profit tax holiday unless told otherwise."""
+    slug = slug or f"rule-{next(_numbers)}"
+    country = zones[0].country if zones else "PK"
+    texts = fields.pop("texts", None) or {
+        "en": {"name": slug.replace("-", " ").capitalize(), "general": "Income tax", "note": "Conditions apply."}
+    }
+    rule = IncentiveRule(
+        slug=slug,
+        agency=make_agency("BOI", "PK") if country == "PK" else make_agency("NIA", "KG"),
+        zone_ids=[zone.id for zone in zones],
+        basis=fields.pop("basis", "profit"),
+        general_rate=fields.pop("general_rate", 29),
+        rule_rate=fields.pop("rule_rate", 0),
+        first_year=fields.pop("first_year", 1),
+        last_year=fields.pop("last_year", 10),
+        texts={lang: IncentiveRuleText(lang=lang, **text) for lang, text in texts.items()},
+        **fields,
+    )
+    db.session.add(rule)
+    db.session.flush()
+    return rule

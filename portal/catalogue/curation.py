@@ -21,8 +21,18 @@ from portal.agencies.models import all_agencies
 from portal.catalogue import content, files, workflow
 from portal.catalogue.editor import Kind, edit, load, render_list, withdraw_pending
 from portal.catalogue.forms import SynonymForm
-from portal.catalogue.kinds import AGENCY, AGREEMENT, GUIDE, LISTING, SECTOR, SOURCE, TRADE_FIGURE, ZONE
-from portal.catalogue.models import STATES, Agreement, Attachment, Guide, Opportunity, Source, Synonym, TradeFigure
+from portal.catalogue.kinds import AGENCY, AGREEMENT, GUIDE, INCENTIVE_RULE, LISTING, SECTOR, SOURCE, TRADE_FIGURE, ZONE
+from portal.catalogue.models import (
+    STATES,
+    Agreement,
+    Attachment,
+    Guide,
+    IncentiveRule,
+    Opportunity,
+    Source,
+    Synonym,
+    TradeFigure,
+)
 from portal.core.extensions import csrf, db
 from portal.core.forms import LocalizedForm
 from portal.core.time import utcnow
@@ -201,6 +211,17 @@ _shared_editor(
     "Trade between the two countries: recorded figures and targets.",
 )
 _shared_editor(GUIDE, "guides", "guides", lambda: _all(Guide, Guide.country.desc()), "The guides to investing.")
+_shared_editor(
+    INCENTIVE_RULE,
+    "incentive-rules",
+    "incentive_rules",
+    lambda: list(
+        db.session.scalars(
+            select(IncentiveRule).where(*visible_to(IncentiveRule.agency_id)).order_by(IncentiveRule.slug)
+        )
+    ),
+    "The incentive rules the estimator reckons with, for the zones of each agency's country.",
+)
 
 
 @bp.route("/synonyms", methods=["GET", "POST"])

@@ -21,6 +21,8 @@ from portal.catalogue.models import (
     AgreementText,
     Guide,
     GuideText,
+    IncentiveRule,
+    IncentiveRuleText,
     Opportunity,
     OpportunityText,
     Sector,
@@ -70,8 +72,8 @@ def _day(text: str | None) -> date | None:
 
 
 def load() -> dict[str, int]:
-    """Add the sample sources, agencies, sectors, zones, opportunities, agreements, trade figures and guides
-    that are missing.
+    """Add the sample sources, agencies, sectors, zones, opportunities, agreements, trade figures, guides
+    and incentive rules that are missing.
 
     Returns how many of each were added.
     """
@@ -192,6 +194,19 @@ def load() -> dict[str, int]:
             as_of=date.fromisoformat(record["as_of"]),
             citations=cited(record),
             texts=_texts(GuideText, record),
+        ),
+    )
+    _, added["incentive rules"] = _add_missing(
+        IncentiveRule,
+        "slug",
+        records("incentive_rules"),
+        lambda record, _: IncentiveRule(
+            **_copy(record, "slug", "basis", "general_rate", "rule_rate", "first_year", "last_year"),
+            agency=agencies[record["agency"]],
+            zone_ids=[zones[slug].id for slug in record["zones"]],
+            ends_on=_day(record.get("ends_on")),
+            citations=cited(record),
+            texts=_texts(IncentiveRuleText, record),
         ),
     )
     db.session.commit()

@@ -22,12 +22,13 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.utils import unset_value
-from wtforms.validators import DataRequired, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, Regexp, ValidationError
 
 from portal.catalogue.models import (
     AGREEMENT_STATUSES,
     FACT_TOPICS,
     FIGURE_KINDS,
+    INCENTIVE_BASES,
     OPPORTUNITY_KINDS,
     SLUG,
     STAGES,
@@ -110,6 +111,13 @@ class TradeFigureTexts(TextsForm):
     FIELDS = ("label", "note")
     label = StringField(_l("Period, as people say it"), validators=[at_most(200)])
     note = TextAreaField(_l("Note"), validators=[at_most(2000)])
+
+
+class IncentiveRuleTexts(TextsForm):
+    FIELDS = ("name", "general", "note")
+    name = StringField(_l("Name of the incentive"), validators=[at_most(300)])
+    general = StringField(_l("The general regime it is measured against"), validators=[at_most(300)])
+    note = TextAreaField(_l("Conditions and caveats"), validators=[at_most(3000)])
 
 
 class GuideTexts(TextsForm):
@@ -387,6 +395,34 @@ class TradeFigureForm(TranslatedForm):
     def validate_period_end(self, field: Any) -> None:
         if self.period_start.data and field.data and field.data < self.period_start.data:
             raise ValidationError(_l("The period cannot end before it starts."))
+
+
+class IncentiveRuleForm(TranslatedForm):
+    slug = OpportunityForm.slug
+    agency = SelectField(_l("Responsible agency"))
+    zone_ids = SelectMultipleField(_l("Zones it applies in"), coerce=int)
+    basis = SelectField(_l("What the rates apply to"), choices=INCENTIVE_BASES.choices())
+    general_rate = FloatField(
+        _l("Rate under the general regime (percent)"), validators=[InputRequired(), NumberRange(min=0, max=100)]
+    )
+    rule_rate = FloatField(
+        _l("Rate under this rule (percent)"), validators=[InputRequired(), NumberRange(min=0, max=100)]
+    )
+    first_year = IntegerField(
+        _l("Applies from the project's year"), default=1, validators=[InputRequired(), NumberRange(min=1, max=10)]
+    )
+    last_year = IntegerField(
+        _l("Applies until the project's year"), default=10, validators=[InputRequired(), NumberRange(min=1, max=10)]
+    )
+    ends_on = DateField(_l("Ends on (a sunset date, if it has one)"), validators=[Optional()])
+
+    def validate_rule_rate(self, field: Any) -> None:
+        if self.general_rate.data is not None and field.data is not None and field.data > self.general_rate.data:
+            raise ValidationError(_l("The rule's rate cannot be above the general rate: it would not be an incentive."))
+
+    def validate_last_year(self, field: Any) -> None:
+        if self.first_year.data and field.data and field.data < self.first_year.data:
+            raise ValidationError(_l("The last year cannot come before the first."))
 
 
 class GuideForm(TranslatedForm):

@@ -19,6 +19,8 @@ from portal.catalogue.forms import (
     AgreementTexts,
     GuideForm,
     GuideTexts,
+    IncentiveRuleForm,
+    IncentiveRuleTexts,
     NamedTexts,
     OpportunityForm,
     OpportunityTexts,
@@ -35,6 +37,8 @@ from portal.catalogue.models import (
     AgreementText,
     Guide,
     GuideText,
+    IncentiveRule,
+    IncentiveRuleText,
     Opportunity,
     OpportunityText,
     Sector,
@@ -228,7 +232,51 @@ GUIDE = Kind(
     reviewed=_always,
 )
 
+
+def _rule_choices(form: Any) -> dict[int, Agency]:
+    agencies = [a for a in all_agencies() if current_user.can_see_agency(a.id)]
+    form.agency.choices = [SelectChoice(str(a.id), a.code) for a in agencies]
+    zones = content.zones_in_order(content.all_zones(), current_user.preferred_language)
+    form.zone_ids.choices = [SelectChoice(z.id, f"{_name(z)} ({content.country_name(z.country)})") for z in zones]
+    return {"agencies": {a.id: a for a in agencies}, "zones": {z.id: z for z in zones}}
+
+
+def _zones_of_agency(form: Any, rows: dict[str, Any]) -> bool:
+    """A rule's zones are in its agency's country: an agency sets the rules of its own country's zones."""
+    country = rows["agencies"][int(form.agency.data)].country
+    if any(rows["zones"][zone_id].country != country for zone_id in form.zone_ids.data or []):
+        form.zone_ids.errors = [_("These zones are not all in the responsible agency's country.")]
+        return False
+    return True
+
+
+INCENTIVE_RULE = Kind(
+    "incentive_rule",
+    IncentiveRule,
+    IncentiveRuleText,
+    IncentiveRuleForm,
+    IncentiveRuleTexts,
+    fields=(
+        "slug",
+        "zone_ids",
+        "basis",
+        "general_rate",
+        "rule_rate",
+        "first_year",
+        "last_year",
+        "ends_on",
+        "citations",
+    ),
+    links={"agency": "agency_id"},
+    choices=_rule_choices,
+    check=_zones_of_agency,
+    touch=_updated,
+    reviewed=_always,
+)
+
 #: every kind by its name (``Revision.kind``)
-KINDS = {kind.name: kind for kind in (LISTING, ZONE, SECTOR, AGENCY, SOURCE, AGREEMENT, TRADE_FIGURE, GUIDE)}
+KINDS = {
+    kind.name: kind for kind in (LISTING, ZONE, SECTOR, AGENCY, SOURCE, AGREEMENT, TRADE_FIGURE, GUIDE, INCENTIVE_RULE)
+}
 #: the kinds curators of both agencies write and review
 SHARED = tuple(kind.name for kind in KINDS.values() if kind.shared)

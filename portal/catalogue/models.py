@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from sqlalchemy.orm.collections import attribute_keyed_dict
 
@@ -97,6 +97,7 @@ FACT_TOPICS = Vocabulary(
     visas=_l("Visas for investors"),
     repatriation=_l("Repatriating profits"),
     aftercare=_l("Aftercare"),
+    rule=_l("The rule and its rates"),
 )
 TOPICS_OF = {
     "zone": ("location", "status", "incentives", "land", "figures"),
@@ -106,6 +107,7 @@ TOPICS_OF = {
     "agreement": ("general",),
     "trade_figure": ("general",),
     "guide": ("company", "visas", "land", "repatriation", "aftercare"),
+    "incentive_rule": ("rule",),
 }
 #: where an agreement or commitment between the two countries stands
 AGREEMENT_STATUSES = Vocabulary(
@@ -497,3 +499,56 @@ class GuideText(TextMixin, Model):
     land: Mapped[str] = mapped_column(Text, default="")
     repatriation: Mapped[str] = mapped_column(Text, default="")
     aftercare: Mapped[str] = mapped_column(Text, default="")
+
+
+#: what an incentive rule's rates apply to (``catalogue.incentives.base``)
+INCENTIVE_BASES = Vocabulary(
+    profit=_l("Annual profit"),
+    export_profit=_l("Annual profit from exports"),
+    imported_equipment=_l("Imported equipment (once, in the first year)"),
+    payroll=_l("Pay of the jobs created"),
+)
+
+
+@public
+class IncentiveRule(Cited, Translated, Model):
+    """One incentive of some zones, as a rate below the general regime's: what the estimator reckons with.
+
+    Its rates and years come from its sources (cited under "rule"), as the agency's curators read them.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
+    #: the zones it applies in (ids), all in the agency's country
+    zone_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    #: one of INCENTIVE_BASES
+    basis: Mapped[str] = mapped_column(String(20))
+    #: percent: under the general regime, and under this rule (not above the general one)
+    general_rate: Mapped[float] = mapped_column(Float)
+    rule_rate: Mapped[float] = mapped_column(Float)
+    #: the years of a project it applies in, from 1
+    first_year: Mapped[int] = mapped_column(default=1)
+    last_year: Mapped[int] = mapped_column(default=10)
+    #: the first day it no longer applies, when it has an end (a sunset clause)
+    ends_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    agency: Mapped[Agency] = relationship()
+    texts: Mapped[dict[str, IncentiveRuleText]] = relationship(
+        collection_class=attribute_keyed_dict("lang"), cascade="all, delete-orphan"
+    )
+
+
+@public
+class IncentiveRuleText(TextMixin, Model):
+    __table_args__ = (UniqueConstraint("incentive_rule_id", "lang"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incentive_rule_id: Mapped[int] = mapped_column(ForeignKey("incentive_rule.id", ondelete="CASCADE"))
+    #: "Income tax exemption for zone enterprises"
+    name: Mapped[str] = mapped_column(String(300))
+    #: the general regime it is measured against: "Corporate income tax"
+    general: Mapped[str] = mapped_column(String(300), default="")
+    #: conditions and caveats an investor must know
+    note: Mapped[str] = mapped_column(Text, default="")

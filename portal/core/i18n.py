@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -128,6 +129,19 @@ def _decimal(value: float, pattern: str | None, lang: str) -> str:
     return babel_numbers.format_decimal(value, format=pattern, locale=lang)
 
 
+def format_percent(value: float | Decimal) -> str:
+    """A percentage given as a number of percent, with the decimals it has (12.5 → "12.5%", "12,5 %" in Russian)."""
+    fraction = Decimal(str(value)) / 100
+    return babel_numbers.format_percent(fraction, locale=current_language(), decimal_quantization=False)
+
+
+def format_dollars(amount: float | Decimal) -> str:
+    """A sum in whole US dollars, every digit shown, as the language writes money ("$1,250,000", "1 250 000 $")."""
+    locale = Locale.parse(current_language())
+    pattern = locale.currency_formats["standard"].pattern.replace(".00", "")
+    return babel_numbers.format_currency(round(amount), "USD", format=pattern, locale=locale, currency_digits=False)
+
+
 def format_day(value: date | datetime | None, fmt: str = "medium") -> str:
     if value is None:
         return ""
@@ -151,4 +165,11 @@ def init_app(app: Flask) -> None:
         # OpenGraph names a locale with its territory
         og_locales={"en": "en_US", "ur": "ur_PK", "ru": "ru_RU", "ky": "ky_KG"},
     )
-    app.jinja_env.filters.update(usd=format_usd, number=format_number, day=format_day)
+    app.jinja_env.filters.update(
+        usd=format_usd,
+        number=format_number,
+        day=format_day,
+        percent=format_percent,
+        dollars=format_dollars,
+        isodate=date.fromisoformat,
+    )

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TelField, TextAreaField
+from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField, TelField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp, ValidationError
 
@@ -109,6 +109,8 @@ class EnquiryForm(LocalizedForm):
         _l("I agree that the agency may use these details to answer my enquiry, as the privacy notice explains."),
         validators=[DataRequired(_l("Please agree to the privacy notice so that we can answer you."))],
     )
+    #: an incentive estimate attached from the estimator: its address query (``catalogue.estimator.query``)
+    estimate = HiddenField(_l("Incentive estimate"), validators=[Length(max=1000)])
     #: a field people do not see; bots fill it in
     website = StringField(_l("Leave this field empty"), validators=[Length(max=200)])
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, Date, ForeignKey, Index, String, Text, UniqueConstraint, and_, false
+from sqlalchemy import JSON, Column, Date, ForeignKey, Index, String, Text, UniqueConstraint, and_, false
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
@@ -96,6 +97,8 @@ class Enquiry(Model):
     anonymised_at: Mapped[datetime | None]
     #: a sample history (``seed --demo --sample-enquiries``), said so wherever figures come from it
     is_sample: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: an incentive estimate the investor attached (``enquiries.estimates``): its inputs and figures as sent
+    estimate: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     agency: Mapped[Agency] = relationship()
     opportunity: Mapped[Opportunity | None] = relationship()

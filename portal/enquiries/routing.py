@@ -61,13 +61,19 @@ def agencies_for(opportunity: Opportunity | None, destination: str) -> list[Agen
 
 
 def submit(
-    details: dict[str, str], *, language: str, destination: str = "both", opportunity: Opportunity | None = None
+    details: dict[str, str],
+    *,
+    language: str,
+    destination: str = "both",
+    opportunity: Opportunity | None = None,
+    estimate: dict[str, Any] | None = None,
 ) -> list[Enquiry]:
     """Record the enquiry (one per agency) with its outbox messages, and commit.
 
     ``details`` are the enquiry's own columns as the investor typed them
     (``EnquiryForm.details``); ``destination`` ("pk", "kg" or "both") only
-    counts when the enquiry is not about an opportunity.
+    counts when the enquiry is not about an opportunity; ``estimate`` is an incentive estimate the
+    investor attached (``catalogue.estimator.snapshot``).
     """
     now = utcnow()
     enquiries: list[Enquiry] = []
@@ -79,6 +85,7 @@ def submit(
                 reference=next_reference(agency, today.year),
                 agency=agency,
                 opportunity=opportunity,
+                estimate=estimate,
                 language=language,
                 consent_at=now,
                 reply_by=add_working_days(today, agency.reply_days),

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import hmac
 import math
+from typing import Any
+from urllib.parse import parse_qsl
 
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from flask.sansio.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from werkzeug.datastructures import MultiDict
 
 from portal.agencies.models import Agency, all_agencies
-from portal.catalogue import content
+from portal.catalogue import content, estimator
 from portal.catalogue.content import valid_slug
 from portal.catalogue.models import Opportunity
 from portal.core.extensions import csrf, db, limiter
@@ -66,21 +70,55 @@ def enquire() -> ResponseReturnValue:
     if request.method == "GET":
         form.reply_language.data = g.lang
         form.country.data = form.country.data or ""
+        form.estimate.data = request.args.get("estimate", "")[:1000]
+    valid = form.validate_on_submit()
+    estimate = _estimate(form)  # after validating, which clears the errors _estimate may set
+    if request.method == "GET" and estimate is not None and opportunity is None:
+        form.destination.data = _country_of_zone(estimate["zone"])
     status = 200
-    if form.validate_on_submit():
+    if valid and not form.estimate.errors:
         if form.website.data:
             # Only automated senders fill the hidden field; nothing is stored or sent.
             form.form_errors.append("honeypot")
             status = 400
         else:
             enquiries = routing.submit(
-                form.details(), language=g.lang, destination=form.destination_code, opportunity=opportunity
+                form.details(),
+                language=g.lang,
+                destination=form.destination_code,
+                opportunity=opportunity,
+                estimate=estimate,
             )
             session[_SENT] = [e.reference for e in enquiries]
             return redirect(url_for(".sent"), code=303)
     elif request.method == "POST":
         status = 400
-    return render_template("enquiries/form.html", form=form, opportunity=opportunity, answers=_answers()), status
+    return (
+        render_template(
+            "enquiries/form.html", form=form, opportunity=opportunity, estimate=estimate, answers=_answers()
+        ),
+        status,
+    )
+
+
+def _estimate(form: EnquiryForm) -> dict[str, Any] | None:
+    """The incentive estimate attached to the enquiry, worked out again from its figures; an error if invalid."""
+    if not form.estimate.data:
+        return None
+    estimate = estimator.snapshot(MultiDict(parse_qsl(form.estimate.data)), g.lang)
+    if estimate is None:
+        form.estimate.errors = [
+            _(
+                "The attached incentive estimate cannot be read. "
+                "Open the estimator again, or send the enquiry without it."
+            )
+        ]
+    return estimate
+
+
+def _country_of_zone(slug: str) -> str:
+    zone = estimator.public_zone(slug)
+    return zone.country.lower() if zone is not None else ""
 
 
 def _answers() -> list[tuple[str, int]]:
