@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from wtforms import IntegerField, SelectField
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.validators import InputRequired, NumberRange, Optional, StopValidation
 
 from portal.catalogue import content, incentives
 from portal.catalogue.models import INCENTIVE_BASES, SLUG, IncentiveRule, Opportunity, Zone
@@ -33,6 +33,14 @@ bp = language_blueprint("incentives", __name__, template_folder="templates")
 
 #: the investor's figures, by the name each has in the address
 INPUTS = ("investment", "imported_share", "annual_profit", "export_share", "jobs", "annual_pay", "start_year")
+
+
+def well_formed(form: Any, field: Any) -> None:
+    """Stops at a figure that is not a whole number: its one error says so, not also that it is out of range."""
+    if field.process_errors:
+        raise StopValidation()
+
+
 MONEY = NumberRange(min=0, max=10**11, message=_l("Please give an amount between 0 and 100 billion dollars."))
 SHARE = NumberRange(min=0, max=100, message=_l("Please give a share between 0 and 100 percent."))
 
@@ -45,21 +53,21 @@ class EstimateForm(LocalizedForm):
 
     zone = SelectField(_l("Economic zone"))
     investment = IntegerField(
-        _l("Investment (US dollars)"), validators=[InputRequired(_l("Please give the investment.")), MONEY]
+        _l("Investment (US dollars)"), validators=[well_formed, InputRequired(_l("Please give the investment.")), MONEY]
     )
     imported_share = IntegerField(
         _l("Share of the investment spent on imported equipment (percent)"),
         default=0,
-        validators=[InputRequired(_l("Please give the share of imported equipment.")), SHARE],
+        validators=[well_formed, InputRequired(_l("Please give the share of imported equipment.")), SHARE],
     )
     annual_profit = IntegerField(
         _l("Expected profit a year, before tax (US dollars)"),
-        validators=[InputRequired(_l("Please give the expected annual profit.")), MONEY],
+        validators=[well_formed, InputRequired(_l("Please give the expected annual profit.")), MONEY],
     )
     export_share = IntegerField(
         _l("Share of sales exported (percent)"),
         default=0,
-        validators=[InputRequired(_l("Please give the share of sales exported.")), SHARE],
+        validators=[well_formed, InputRequired(_l("Please give the share of sales exported.")), SHARE],
     )
     jobs = IntegerField(
         _l("Jobs created"),
@@ -72,7 +80,7 @@ class EstimateForm(LocalizedForm):
     annual_pay = IntegerField(
         _l("Average pay of one job a year (US dollars; only rules on the income tax of pay use it)"),
         default=0,
-        validators=[Optional(), MONEY],
+        validators=[well_formed, Optional(), MONEY],
     )
     start_year = IntegerField(
         _l("Year the project starts"),
@@ -132,6 +140,11 @@ def as_rule(rule: IncentiveRule) -> incentives.Rule:
     )
 
 
+def _zone_name(zone: Zone) -> str:
+    text = localized(zone, g.lang)
+    return text.name if text else zone.slug
+
+
 def public_zone(slug: str | None) -> Zone | None:
     """The public zone ``slug`` names, if any."""
     if not slug or not SLUG.match(slug):
@@ -143,7 +156,7 @@ def read(args: MultiDict[str, str], zone: Zone | None) -> tuple[EstimateForm, in
     """The form filled from ``args`` for ``zone``, and the estimate once the figures are all valid."""
     form = EstimateForm(formdata=args)
     zones = zones_with_rules()
-    form.zone.choices = [(zone.slug, localized(zone, g.lang).name) for zone in zones]
+    form.zone.choices = [(zone.slug, _zone_name(zone)) for zone in zones]
     if zone is not None:
         form.zone.data = zone.slug
     if not args.get("start_year"):

@@ -233,7 +233,7 @@ GUIDE = Kind(
 )
 
 
-def _rule_choices(form: Any) -> dict[int, Agency]:
+def _rule_choices(form: Any) -> dict[str, Any]:
     agencies = [a for a in all_agencies() if current_user.can_see_agency(a.id)]
     form.agency.choices = [SelectChoice(str(a.id), a.code) for a in agencies]
     zones = content.zones_in_order(content.all_zones(), current_user.preferred_language)

@@ -47,7 +47,7 @@ from portal.catalogue.models import (
 )
 from portal.core.extensions import db
 from portal.core.forms import LocalizedForm
-from portal.core.i18n import format_number, format_usd
+from portal.core.i18n import format_percent, format_usd
 from portal.core.time import utcnow
 from portal.staff import audit
 from portal.staff.access import roles_required, staff_blueprint, visible_to
@@ -163,8 +163,8 @@ def _shown(kind: Kind, column: str, value: Any) -> str:
         "max_usd": format_usd,
         "zone_ids": lambda ids: ", ".join(_name(db.session.get(Zone, i)) for i in ids) or "—",
         "basis": INCENTIVE_BASES.label,
-        "general_rate": lambda v: f"{format_number(v)} %",
-        "rule_rate": lambda v: f"{format_number(v)} %",
+        "general_rate": format_percent,
+        "rule_rate": format_percent,
     }
     shown = by_column.get(column)
     return shown(value) if shown else str(value)

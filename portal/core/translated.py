@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String
+from sqlalchemy import String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 DEFAULT_LANGUAGE = "en"
@@ -29,6 +29,8 @@ class TextMixin:
     """The columns every per-language text row has."""
 
     lang: Mapped[str] = mapped_column(String(8))
+    #: the agency has checked this text; False: a draft translation, which investors are told is not yet verified
+    verified: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 @dataclass

@@ -49,6 +49,23 @@ class LoginForm(LocalizedForm):
 class AccountForm(LocalizedForm):
     name = StringField(_l("Your name"), validators=[Optional(), Length(max=120)])
     preferred_language = SelectField(_l("Language of the staff area"))
+    job_title = StringField(_l("Your role, as investors should read it"), validators=[Optional(), at_most(120)])
+    contact_email = EmailField(
+        _l("Direct e-mail address for investors"),
+        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        validators=[Optional(), at_most(254), Email(_l("Please enter a valid e-mail address."))],
+    )
+    contact_phone = StringField(_l("Direct phone number for investors"), validators=[Optional(), at_most(40)])
+    show_contact = BooleanField(
+        _l(
+            "Show my name, role and these direct contact details to the investors whose enquiries I am assigned: "
+            "in the mail that tells them, and on their enquiry's status page."
+        )
+    )
+
+    def validate_show_contact(self, field: Any) -> None:
+        if field.data and not (self.name.data or "").strip():
+            raise ValidationError(_l("Please give your name: investors are shown who is working on their enquiry."))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -43,6 +43,12 @@ class User(UserMixin, Model):
     #: the last time step whose code was accepted: a code is good once
     totp_last_step: Mapped[int | None]
     two_factor_since: Mapped[datetime | None]
+    #: what investors see of an officer assigned their enquiry, once the officer consents (``contact_shown``)
+    job_title: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    contact_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    #: when the officer agreed to show their name, role and direct contact to investors; None: not shown
+    contact_consent_at: Mapped[datetime | None]
 
     agency: Mapped[Agency | None] = relationship()
     recovery_codes: Mapped[list[RecoveryCode]] = relationship(
@@ -56,6 +62,11 @@ class User(UserMixin, Model):
     @property
     def has_two_factor(self) -> bool:
         return self.two_factor_since is not None
+
+    @property
+    def contact_shown(self) -> bool:
+        """Whether investors may see this officer's name, role and direct contact."""
+        return self.contact_consent_at is not None and bool(self.name)
 
     @property
     def is_admin(self) -> bool:

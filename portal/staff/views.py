@@ -208,13 +208,24 @@ def logout() -> ResponseReturnValue:
 def account() -> ResponseReturnValue:
     """The user's own name, language and password; their second factor; signing out everywhere."""
     form = AccountForm(obj=current_user, prefix="account")
+    if request.method == "GET":
+        form.show_contact.data = current_user.contact_consent_at is not None
     password_form = PasswordForm(prefix="password")
     password_form.personal_words = [current_user.email, current_user.name]
     status = 200
     if request.method == "POST" and "account-preferred_language" in request.form:
         if form.validate_on_submit():
+            consent = current_user.contact_consent_at
+            if form.show_contact.data != (consent is not None):
+                consent = utcnow() if form.show_contact.data else None
             changes = audit.changed(
-                current_user, name=form.name.data or "", preferred_language=form.preferred_language.data
+                current_user,
+                name=form.name.data or "",
+                preferred_language=form.preferred_language.data,
+                job_title=form.job_title.data or "",
+                contact_email=form.contact_email.data or "",
+                contact_phone=form.contact_phone.data or "",
+                contact_consent_at=consent,
             )
             if changes:
                 audit.record("user.edit", "user", current_user.email, agency_id=current_user.agency_id, changes=changes)

@@ -42,6 +42,13 @@ PUBLIC_PAGES = {
     "guide-pk": "/{lang}/invest-in/pakistan",
     "guide-kg": "/{lang}/invest-in/kyrgyzstan",
     "compare-zones": "/{lang}/compare?zones=rashakai,bishkek-fez,naryn-fez,at-bashi-logistics-centre",
+    "estimator": "/{lang}/incentives?zone=rashakai",
+    "estimate": "/{lang}/incentives?zone=high-technology-park&investment=1000000&imported_share=10"
+    "&annual_profit=300000&export_share=80&jobs=50&annual_pay=12000&start_year=2027",
+    "estimate-errors": "/{lang}/incentives?zone=rashakai&investment=-1&imported_share=x&annual_profit=1"
+    "&export_share=0&jobs=1&start_year=2027",
+    "enquire-with-estimate": "/{lang}/enquire?estimate=zone%3Drashakai%26investment%3D1000000%26imported_share%3D50"
+    "%26annual_profit%3D100000%26export_share%3D0%26jobs%3D10%26start_year%3D2027",
     "about": "/{lang}/about",
     "accessibility": "/{lang}/accessibility",
     "open-data": "/{lang}/open-data",
@@ -182,6 +189,8 @@ STAFF_PAGES = {
     "trade-figure-edit": "/admin/trade-figures/1",
     "guides": "/admin/guides",
     "guide-edit": "/admin/guides/1",
+    "incentive-rules": "/admin/incentive-rules",
+    "incentive-rule-edit": "/admin/incentive-rules/1",
 }
 
 

@@ -23,6 +23,8 @@ PAGES = [
     "/{lang}/compare?zones=rashakai,bishkek-fez,naryn-fez,at-bashi-logistics-centre",
     "/{lang}/compare?opportunities=faisalabad-denim-finishing-plant,bishkek-garment-export-factory",
     "/{lang}/enquire",
+    "/{lang}/incentives?zone=rashakai&investment=10000000&imported_share=40&annual_profit=2000000&export_share=50"
+    "&jobs=200&annual_pay=3000&start_year=2027",
     "/{lang}/about",
     "/{lang}/accessibility",
     "/{lang}/enquiries/status",
@@ -46,6 +48,7 @@ STAFF_PAGES = [
     "/admin/agreements/1",
     "/admin/trade-figures",
     "/admin/guides/1",
+    "/admin/incentive-rules/1",
 ]
 
 

@@ -124,6 +124,8 @@ def test_every_staff_post_needs_a_csrf_token(app, staff, signed_in):
         "/admin/trade-figures/1",
         "/admin/guides/new",
         "/admin/guides/1",
+        "/admin/incentive-rules/new",
+        "/admin/incentive-rules/1",
     ]
     post_rules = {
         str(rule) for rule in app.url_map.iter_rules() if "POST" in rule.methods and str(rule).startswith("/admin")
