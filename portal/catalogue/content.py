@@ -80,7 +80,9 @@ def _zones_and_agencies() -> list[Zone]:
     return list(db.session.scalars(statement).unique())
 
 
-def _detached(load: Any) -> Any:
+def detached(load: Any) -> Any:
+    """``load``, whose rows (and their agencies) are taken out of the session, to be kept between requests."""
+
     def loaded() -> list[Any]:
         rows = load()
         agencies = {row.agency for row in rows if getattr(row, "agency", None) is not None}
@@ -91,8 +93,8 @@ def _detached(load: Any) -> Any:
     return loaded
 
 
-_sectors = PerVersion(_detached(all_sectors))
-_zones = PerVersion(_detached(_zones_and_agencies))
+_sectors = PerVersion(detached(all_sectors))
+_zones = PerVersion(detached(_zones_and_agencies))
 
 
 def public_sectors() -> list[Sector]:

@@ -19,9 +19,20 @@ from sqlalchemy.orm import selectinload
 
 from portal.agencies.models import all_agencies
 from portal.catalogue import content, files, workflow
-from portal.catalogue.editor import Kind, edit, load, render_list, withdraw_pending
+from portal.catalogue.editor import Kind, display_name, edit, load, render_list, withdraw_pending
 from portal.catalogue.forms import SynonymForm
-from portal.catalogue.kinds import AGENCY, AGREEMENT, GUIDE, INCENTIVE_RULE, LISTING, SECTOR, SOURCE, TRADE_FIGURE, ZONE
+from portal.catalogue.kinds import (
+    AGENCY,
+    AGREEMENT,
+    GUIDE,
+    INCENTIVE_RULE,
+    KINDS,
+    LISTING,
+    SECTOR,
+    SOURCE,
+    TRADE_FIGURE,
+    ZONE,
+)
 from portal.catalogue.models import (
     STATES,
     Agreement,
@@ -222,6 +233,36 @@ _shared_editor(
     ),
     "The incentive rules the estimator reckons with, for the zones of each agency's country.",
 )
+
+
+#: the kinds whose editors only administrators open
+_ADMIN_KINDS = ("sector", "agency")
+
+
+@bp.get("/translations")
+@roles_required("curator")
+def translations() -> ResponseReturnValue:
+    """What awaits verification: the texts still draft translations, per kind and item, in each language.
+
+    ``?lang=`` keeps one language. Each language links to its section of the item's editor, where it is ticked.
+    """
+    languages = current_app.config["LANGUAGES"]
+    lang = request.args.get("lang") if request.args.get("lang") in languages else None
+    groups = []
+    for kind in KINDS.values():
+        if kind.texts is None or (kind.name in _ADMIN_KINDS and not current_user.is_admin):
+            continue
+        drafts = kind.text_model.verified.is_(False) & (kind.text_model.lang == lang if lang else True)
+        statement = select(kind.model).where(kind.model.texts.any(drafts)).options(selectinload(kind.model.texts))
+        if kind.agency_column is not None and not kind.shared:
+            statement = statement.where(*visible_to(getattr(kind.model, kind.agency_column)))
+        rows = []
+        for item in db.session.scalars(statement.order_by(kind.model.id)):
+            waiting = [code for code in languages if code in item.texts and not item.texts[code].verified]
+            rows.append((item, display_name(kind, item, current_user.preferred_language), waiting))
+        if rows:
+            groups.append((kind.name, rows))
+    return render_template("catalogue/staff/translations.html", groups=groups, only=lang, languages=languages)
 
 
 @bp.route("/synonyms", methods=["GET", "POST"])

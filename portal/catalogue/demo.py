@@ -45,7 +45,8 @@ def records(stem: str) -> list[dict[str, Any]]:
 
 
 def _texts(model: Any, record: dict[str, Any]) -> dict[str, Any]:
-    return {lang: model(lang=lang, **fields) for lang, fields in record["texts"].items()}
+    """The record's texts; the English ones are the agencies' own, the others draft translations to verify."""
+    return {lang: model(lang=lang, **{"verified": lang == "en", **fields}) for lang, fields in record["texts"].items()}
 
 
 def _copy(record: dict[str, Any], *names: str) -> dict[str, Any]:

@@ -261,12 +261,14 @@ def changed_columns(item: Any, values: dict[str, Any]) -> audit.Changes:
     return changes
 
 
-def current_text(kind: Kind, item: Any, lang: str) -> dict[str, str] | None:
-    """The item's text in ``lang`` as the editor's fields hold it, or None when it has none."""
+def current_text(kind: Kind, item: Any, lang: str) -> dict[str, Any] | None:
+    """The item's text in ``lang`` as the editor's fields hold it (and whether it is verified), or None."""
     if kind.texts is None:
         return None
     text = item.texts.get(lang) if item is not None else None
-    return {name: getattr(text, name) or "" for name in kind.texts.FIELDS} if text is not None else None
+    if text is None:
+        return None
+    return {**{name: getattr(text, name) or "" for name in kind.texts.FIELDS}, "verified": bool(text.verified)}
 
 
 def differences(kind: Kind, item: Any, values: dict[str, Any], texts: dict[str, Any]) -> audit.Changes:
@@ -328,11 +330,11 @@ def edit(kind: Kind, item: Any) -> Any:
 def render_list(kind: Kind, items: list[Any], new: str | None = None) -> str:
     """The items of a kind as links to their editors, with a link to add one (endpoint ``new``)."""
     lang = current_user.preferred_language
-    named = [(item, _display_name(kind, item, lang)) for item in items]
+    named = [(item, display_name(kind, item, lang)) for item in items]
     return render_template("catalogue/staff/list.html", items=named, kind=kind.name, key=kind.key, new=new)
 
 
-def _display_name(kind: Kind, item: Any, lang: str) -> str:
+def display_name(kind: Kind, item: Any, lang: str) -> str:
     """What a list calls an item: its name or title in ``lang`` (else English), else its key."""
     if kind.texts is None:
         return str(getattr(item, "title", None) or getattr(item, kind.key))

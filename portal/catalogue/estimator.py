@@ -16,6 +16,7 @@ from flask.sansio.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 from wtforms import IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional, StopValidation
@@ -23,6 +24,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional, StopValidat
 from portal.catalogue import content, incentives
 from portal.catalogue.models import INCENTIVE_BASES, SLUG, IncentiveRule, Opportunity, Zone
 from portal.core.extensions import db
+from portal.core.freshness import PerVersion
 from portal.core.forms import LocalizedForm
 from portal.core.i18n import language_blueprint
 from portal.core.pagecache import cached_page
@@ -113,8 +115,17 @@ def zones_with_rules() -> list[Zone]:
     return content.zones_in_order([zone for zone in content.public_zones() if zone.id in ids], g.lang)
 
 
+def _load_rules() -> list[IncentiveRule]:
+    statement = select(IncentiveRule).options(selectinload(IncentiveRule.texts)).order_by(IncentiveRule.id)
+    return list(db.session.scalars(statement))
+
+
+_rules = PerVersion(content.detached(_load_rules))
+
+
 def all_rules() -> list[IncentiveRule]:
-    return list(db.session.scalars(select(IncentiveRule).order_by(IncentiveRule.id)))
+    """Every incentive rule with its texts: read again only when public content changes."""
+    return list(_rules.get())
 
 
 def rules_of(zone: Zone) -> list[IncentiveRule]:

@@ -50,15 +50,21 @@ class TextsForm(Form):
             return FORM_TRANSLATIONS
 
     FIELDS: tuple[str, ...] = ()
+    #: whether the agency has checked the text; unticked, investors are told it is a draft translation
+    verified = BooleanField(_l("Verified by the agency (not a draft translation)"))
 
-    def values(self) -> dict[str, str]:
+    def texts(self) -> dict[str, str]:
         return {name: (getattr(self, name).data or "").strip() for name in self.FIELDS}
 
+    def values(self) -> dict[str, Any]:
+        """The texts and whether they are verified, as the text row holds them."""
+        return {**self.texts(), "verified": bool(self.verified.data)}
+
     def filled(self) -> bool:
-        return any(self.values().values())
+        return any(self.texts().values())
 
     def complete(self) -> bool:
-        return all(self.values().values())
+        return all(self.texts().values())
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)

@@ -188,6 +188,13 @@ def diff(revision: Revision) -> Diff:
             before, after = now.get(name, ""), wanted.get(name) or ""
             if before != after:
                 lines.append(Line(_label(kind.texts, name), word_diff(before, after)))
+        if wanted and bool(now.get("verified")) != bool(wanted.get("verified")):
+            before_after = (bool(now.get("verified")), bool(wanted.get("verified")))
+            shown = [
+                ("del", _shown(kind, "verified", before_after[0])),
+                ("ins", _shown(kind, "verified", before_after[1])),
+            ]
+            lines.append(Line(_label(kind.texts, "verified"), shown))
         texts.append((lang, lines))
     return Diff(facts, texts)
 

@@ -22,6 +22,7 @@ from portal.catalogue.models import Opportunity, Sector
 from portal.core.extensions import db
 from portal.core.pagination import page_number, paginate
 from portal.core.time import utcnow
+from portal.enquiries import notifications
 from portal.enquiries.export import to_csv
 from portal.enquiries.forms import AssignForm, NoteForm, StatusForm
 from portal.enquiries.models import STATUSES, Enquiry, EnquiryNote
@@ -245,6 +246,10 @@ def assign(reference: str) -> ResponseReturnValue:
     if item.assignee != assignee:
         changes["assignee"] = (item.assignee.email if item.assignee else None, assignee.email if assignee else None)
         item.assignee = assignee
+        if assignee is not None:
+            # "another officer" once the investor has been told of one before
+            told = any(message.kind == "officer" for message in item.messages)
+            notifications.queue_officer_mail(item, reassigned=told)
     return _done(item, "assign", changes)
 
 

@@ -8,6 +8,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from portal.core.i18n import portal_url
+from portal.core.translated import localized
 from portal.enquiries.models import Enquiry
 from portal.mail.models import OutboxMessage
 from portal.mail.outbox import queue
@@ -60,3 +61,48 @@ def queue_mail(enquiry: Enquiry, related: list[Enquiry]) -> list[OutboxMessage]:
     )
     enquiry.messages.extend(messages)
     return messages
+
+
+def queue_officer_mail(enquiry: Enquiry, reassigned: bool) -> OutboxMessage | None:
+    """Tell the investor, in their language, who at the agency now works on the enquiry.
+
+    The officer's name, role and direct contact are given only with their consent (``User.contact_shown``);
+    otherwise the mail names the agency and its address. Nothing is sent about a sample or anonymised enquiry.
+    """
+    officer = enquiry.assignee
+    if officer is None or enquiry.is_sample or enquiry.anonymised_at is not None:
+        return None
+    agency = localized(enquiry.agency, enquiry.language)
+    agency_name = agency.name if agency else enquiry.agency.code
+    with force_locale(enquiry.language):
+        if reassigned:
+            subject = _(
+                "Your enquiry %(reference)s has a new contact at %(agency)s",
+                reference=enquiry.reference,
+                agency=agency_name,
+            )
+        else:
+            subject = _(
+                "Your enquiry %(reference)s: your contact at %(agency)s",
+                reference=enquiry.reference,
+                agency=agency_name,
+            )
+    shown = officer.contact_shown
+    reply_to = officer.contact_email if shown and officer.contact_email else None
+    if reply_to is None and enquiry.agency.enquiry_addresses:
+        reply_to = enquiry.agency.enquiry_addresses[0]
+    message = queue(
+        kind="officer",
+        recipient=enquiry.email,
+        reply_to=reply_to,
+        subject=subject,
+        template="enquiries/mail/officer",
+        lang=enquiry.language,
+        enquiry=enquiry,
+        officer=officer if shown else None,
+        agency_name=agency_name,
+        reassigned=reassigned,
+        status_url=portal_url("enquiries.status", lang=enquiry.language),
+    )
+    enquiry.messages.append(message)
+    return message

@@ -191,6 +191,7 @@ STAFF_PAGES = {
     "guide-edit": "/admin/guides/1",
     "incentive-rules": "/admin/incentive-rules",
     "incentive-rule-edit": "/admin/incentive-rules/1",
+    "translations": "/admin/translations",
 }
 
 

@@ -49,6 +49,7 @@ STAFF_PAGES = [
     "/admin/trade-figures",
     "/admin/guides/1",
     "/admin/incentive-rules/1",
+    "/admin/translations",
 ]
 
 

@@ -157,7 +157,7 @@ def test_officer_works_an_enquiry_and_the_investor_sees_it(app, client, signed_i
     assert "Officer Boi" in detail
     mail = detail.split('id="mail-title"', 1)[1]  # the mail sent for it, with its delivery state
     assert "boi-enquiries@example.com" in mail and "aigerim@example.net" in mail
-    assert mail.count("Waiting to be sent") == 2
+    assert mail.count("Waiting to be sent") == 3  # the notification, the acknowledgement, who works on it
     pk1 = reload(app, pk1)
     assert pk1.status == "answered" and pk1.first_answered_at is not None
     assert pk1.assignee_id == staff["officer_boi"].id
