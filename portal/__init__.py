@@ -46,6 +46,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     requestlog.init_app(app)
     assets.init_app(app)
 
+    from portal.alerts import cli as alerts_cli
+    from portal.alerts import views as alert_views
     from portal.catalogue import cli as catalogue_cli
     from portal.catalogue import compare, corridor, curation, estimator, review
     from portal.catalogue import views as catalogue_views
@@ -73,6 +75,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         curation.bp,
         review.bp,
         enquiry_views.bp,
+        alert_views.bp,
         inbox.bp,
         staff_views.bp,
         dashboard_views.bp,
@@ -87,6 +90,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         catalogue_cli.search,
         mail_cli.outbox,
         enquiries_cli.enquiries,
+        alerts_cli.alerts,
         staff_cli.users,
         check,
         error_pages,

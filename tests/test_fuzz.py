@@ -18,6 +18,7 @@ import math
 import os
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import pyotp
 import pytest
@@ -196,6 +197,10 @@ def site(tmp_path_factory):
 SECTORS = [record["slug"] for record in demo.records("sectors")]
 ZONES = [record["slug"] for record in demo.records("zones")]
 PAGES = ["1", "2", "3"]
+#: an incentive estimate as the estimator attaches it to an enquiry
+ESTIMATE = (
+    "zone=rashakai&investment=10000000&imported_share=40&annual_profit=2000000&export_share=50&jobs=200&start_year=2027"
+)
 
 #: every public page, its query parameters and values each parameter takes when it is valid
 PUBLIC: dict[str, dict[str, list[str]]] = {
@@ -222,7 +227,26 @@ PUBLIC: dict[str, dict[str, list[str]]] = {
     "/{lang}/": {},
     "/{lang}/about": {},
     "/{lang}/accessibility": {},
-    "/{lang}/enquire": {"opportunity": ["{listing}"]},
+    "/{lang}/incentives": {
+        "zone": ZONES,
+        "investment": ["10000000", "0", "1,000"],
+        "imported_share": ["40", "100", "0"],
+        "annual_profit": ["2000000", "0"],
+        "export_share": ["50", "0"],
+        "jobs": ["200", "0"],
+        "annual_pay": ["3000", ""],
+        "start_year": ["2027", "2099"],
+        "opportunity": ["{listing}"],
+    },
+    "/{lang}/alerts/new": {
+        "q": ["textile", "Бишкек"],
+        "sector": SECTORS,
+        "country": ["pk", "kg"],
+        "zone": ZONES,
+        "min_usd": ["1000000"],
+    },
+    "/{lang}/alerts/sent": {},
+    "/{lang}/enquire": {"opportunity": ["{listing}"], "estimate": [ESTIMATE]},
     "/{lang}/enquire/sent": {},
     "/{lang}/enquiries/status": {"reference": ["{reference}"], "email": ["farah@example.net"]},
     "/": {},
@@ -330,6 +354,15 @@ TARGETS = {
     "enquiry": Target("public", "/{lang}/enquire", ENQUIRY, 0.06),
     "enquiry-about-listing": Target("public", "/{lang}/enquire?opportunity={listing}", ENQUIRY, 0.04),
     "status-lookup": Target("public", "/{lang}/enquiries/status", {"reference": "{reference}"}, 0.04),
+    "enquiry-with-estimate": Target("public", "/{lang}/enquire?estimate=" + quote(ESTIMATE), ENQUIRY, 0.02),
+    "follow-search": Target(
+        "public", "/{lang}/alerts/new?sector=textiles", {"email": "fuzz{n}@example.net", "consent": "y"}, 0.03
+    ),
+    "incentive-rule-new": Target(
+        "curator_boi",
+        "/admin/incentive-rules/new",
+        {"slug": "fuzz-{n}", "text_en-name": "Fuzzed {n}", "general_rate": "29", "rule_rate": "0"},
+    ),
     "account": Target(
         "admin",
         "/admin/account",

@@ -24,8 +24,8 @@ from wtforms.validators import InputRequired, NumberRange, Optional, StopValidat
 from portal.catalogue import content, incentives
 from portal.catalogue.models import INCENTIVE_BASES, SLUG, IncentiveRule, Opportunity, Zone
 from portal.core.extensions import db
-from portal.core.freshness import PerVersion
 from portal.core.forms import LocalizedForm
+from portal.core.freshness import PerVersion
 from portal.core.i18n import language_blueprint
 from portal.core.pagecache import cached_page
 from portal.core.time import utcnow

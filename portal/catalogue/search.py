@@ -339,6 +339,13 @@ def find(filters: Filters, lang: str | None, per_page: int) -> Page:
     return Page(items=[loaded[i] for i in ids if i in loaded], total=total, page=filters.page, per_page=per_page)
 
 
+def matching_ids(filters: Filters) -> set[int]:
+    """The ids of every published opportunity ``filters`` keep (the page and the sort aside)."""
+    shelved = shelf_.shelf()
+    kept = _select(filters).where()
+    return {int(i) for i in (shelved.ids if kept is None else shelved.ids[kept])}
+
+
 def _facet_values(filters: Filters) -> dict[str, Any]:
     return {
         "sector": filters.sector_id,

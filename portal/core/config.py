@@ -109,6 +109,10 @@ def from_environment(instance_path: str) -> dict:
         "ENQUIRY_RATE_LIMIT": os.environ.get("ENQUIRY_RATE_LIMIT", "5 per minute; 30 per day"),
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "120 per minute; 5000 per hour"),
         "STATUS_RATE_LIMIT": os.environ.get("STATUS_RATE_LIMIT", "10 per minute; 50 per day"),
+        #: subscriptions to a search, per address sending them (each one sends a confirmation mail)
+        "ALERT_RATE_LIMIT": os.environ.get("ALERT_RATE_LIMIT", "3 per minute; 10 per day"),
+        #: days a subscription waits for its confirmation before it is deleted with its address
+        "ALERT_CONFIRM_DAYS": int(os.environ.get("ALERT_CONFIRM_DAYS", "7")),
         #: days after which `enquiries purge` anonymises a closed (or spam) enquiry, and any enquiry at all
         "RETENTION_CLOSED_DAYS": int(os.environ.get("RETENTION_CLOSED_DAYS", "365")),
         "RETENTION_DAYS": int(os.environ.get("RETENTION_DAYS", "1095")),

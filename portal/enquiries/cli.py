@@ -6,6 +6,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from portal.alerts import digest
+from portal.core.extensions import db
+from portal.core.time import utcnow
 from portal.enquiries.retention import anonymise
 
 enquiries = AppGroup("enquiries", help="Investor enquiries.")
@@ -31,3 +34,6 @@ def purge(closed_days: int | None, any_days: int | None) -> None:
     any_days = any_days or config["RETENTION_DAYS"]
     count = anonymise(closed_days, max(any_days, closed_days))
     click.echo(f"{count} enquiries anonymised.")
+    expired = digest.expire(utcnow())
+    db.session.commit()
+    click.echo(f"{expired} unconfirmed subscriptions to a search deleted.")

@@ -110,6 +110,7 @@ def _email(message: OutboxMessage, connection: Any) -> EmailMultiAlternatives:
             "Message-ID": message_id(message),
             "X-Portal-Message": str(message.id),
             "Content-Language": message.lang,
+            **(message.headers or {}),
         },
         connection=connection,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Index, String, Text
+from sqlalchemy import JSON, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.extensions import Model
@@ -47,6 +47,8 @@ class OutboxMessage(Model):
     failed_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: more header fields of the message (e.g. List-Unsubscribe), by name
+    headers: Mapped[dict[str, str] | None] = mapped_column(JSON)
 
     @property
     def state(self) -> str:

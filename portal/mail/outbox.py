@@ -17,7 +17,15 @@ def _single_line(value: str) -> str:
 
 
 def queue(
-    *, kind: str, recipient: str, subject: str, template: str, lang: str, reply_to: str | None = None, **context: Any
+    *,
+    kind: str,
+    recipient: str,
+    subject: str,
+    template: str,
+    lang: str,
+    reply_to: str | None = None,
+    headers: dict[str, str] | None = None,
+    **context: Any,
 ) -> OutboxMessage:
     """Render ``template``.txt and .html in ``lang`` and add the message to the session.
 
@@ -35,6 +43,7 @@ def queue(
         text_body=text_body,
         html_body=html_body,
         lang=lang,
+        headers={name: _single_line(value) for name, value in headers.items()} if headers else None,
     )
     db.session.add(message)
     return message

@@ -49,6 +49,11 @@ PUBLIC_PAGES = {
     "&export_share=0&jobs=1&start_year=2027",
     "enquire-with-estimate": "/{lang}/enquire?estimate=zone%3Drashakai%26investment%3D1000000%26imported_share%3D50"
     "%26annual_profit%3D100000%26export_share%3D0%26jobs%3D10%26start_year%3D2027",
+    "follow-search": "/{lang}/alerts/new?sector=textiles&country=pk&q=denim",
+    "follow-sent": "/{lang}/alerts/sent",
+    "follow-confirm": "/{lang}/alerts/confirm/axe-check",
+    "follow-unsubscribe": "/{lang}/alerts/unsubscribe/axe-check",
+    "follow-gone": "/{lang}/alerts/confirm/no-such-link",
     "about": "/{lang}/about",
     "accessibility": "/{lang}/accessibility",
     "open-data": "/{lang}/open-data",
@@ -155,7 +160,15 @@ def report(found: dict[str, list]) -> str:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_public_pages_have_no_axe_violations(axe_context, lang):
+def test_public_pages_have_no_axe_violations(demo_site, axe_context, lang):
+    from sqlalchemy import select
+
+    from portal.alerts.models import Alert
+    from tests.conftest import database
+
+    with database(demo_site):  # a subscription waiting for its confirmation, for the pages of its links
+        if db.session.scalar(select(Alert).where(Alert.token == "axe-check")) is None:
+            db.session.add(Alert(token="axe-check", email="axe@example.org", lang="en", frequency="weekly", filters={}))
     found = audit(axe_context, {name: path.format(lang=lang) for name, path in PUBLIC_PAGES.items()}, lang)
     assert not found, "\n" + report(found)
 

@@ -25,6 +25,7 @@ PAGES = [
     "/{lang}/enquire",
     "/{lang}/incentives?zone=rashakai&investment=10000000&imported_share=40&annual_profit=2000000&export_share=50"
     "&jobs=200&annual_pay=3000&start_year=2027",
+    "/{lang}/alerts/new?sector=textiles&country=pk&q=denim",
     "/{lang}/about",
     "/{lang}/accessibility",
     "/{lang}/enquiries/status",

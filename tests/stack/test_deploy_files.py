@@ -9,7 +9,7 @@ import pytest
 from portal.core.security import HEADERS, HSTS
 from tests.stack.deployfiles import DEPLOY, REPO, read_environment_file, read_unit
 
-SERVICES = ["portal@.service", "portal-outbox.service", "portal-purge.service"]
+SERVICES = ["portal@.service", "portal-outbox.service", "portal-purge.service", "portal-alerts.service"]
 
 
 def settings_the_app_reads() -> set[str]:
@@ -39,6 +39,13 @@ def test_the_purge_runs_daily():
     assert "OnCalendar=*-*-* 03:00:00" in timer and "Persistent=true" in timer
     assert "Unit=portal-purge.service" in timer
     assert "enquiries purge" in (DEPLOY / "systemd" / "portal-purge.service").read_text()
+
+
+def test_the_digests_of_followed_searches_go_hourly():
+    timer = (DEPLOY / "systemd" / "portal-alerts.timer").read_text()
+    assert "OnCalendar=hourly" in timer and "Persistent=true" in timer
+    assert "Unit=portal-alerts.service" in timer
+    assert "alerts send" in (DEPLOY / "systemd" / "portal-alerts.service").read_text()
 
 
 def test_nginx_refuses_what_the_app_would_refuse():

@@ -144,6 +144,12 @@ def test_the_retention_purge_unit_runs(stack):
     wait_for(lambda: process.output().strip() != "", "purge output", timeout=5)
 
 
+def test_the_digest_unit_runs(stack):
+    process = stack.run_unit("portal-alerts.service")
+    assert process.popen.wait(120) == 0, process.output()
+    wait_for(lambda: "digests queued" in process.output(), "digest output", timeout=5)
+
+
 def test_other_host_names_are_turned_away_by_nginx(stack):
     with stack.client() as client:
         try:
