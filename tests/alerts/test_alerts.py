@@ -118,7 +118,7 @@ def test_a_changed_listing_is_told_as_updated_and_weekly_waits_a_week(app, clien
         assert digest.send_due(utcnow() + timedelta(days=8)).sent == 1
     deliver_due(app, now=utcnow() + timedelta(days=8))
     body = mails(smtp)[-1].get_body(("plain",)).get_content()
-    assert "(updated)" in body and "(new)" not in body
+    assert "(changed)" in body and "(newly published)" not in body
 
 
 def test_one_click_unsubscribe_deletes_the_address(app, client, catalogue, smtp):
