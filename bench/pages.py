@@ -31,6 +31,10 @@ PAGES = [
     "/{lang}/zones/rashakai",
     "/{lang}/corridor",
     "/{lang}/invest-in/kyrgyzstan",
+    "/{lang}/compare?zones=rashakai,bishkek-fez,naryn-fez,high-technology-park",
+    "/{lang}/incentives?zone=rashakai&investment=10000000&imported_share=40&annual_profit=2000000"
+    "&export_share=50&jobs=200&start_year=2027",
+    "/{lang}/alerts/new?sector=textiles&country=pk",
     "/{lang}/about",
 ]
 
