@@ -129,14 +129,10 @@ def all_rules() -> list[IncentiveRule]:
 
 
 def rules_of(zone: Zone) -> list[IncentiveRule]:
-    """The incentive rules of ``zone``: profit first, then equipment, pay and the rest, as the form asks."""
-    order = list(incentives_order())
+    """The incentive rules of ``zone``, in the order of their bases (profit, exports, equipment, pay)."""
+    order = list(INCENTIVE_BASES)
     found = [rule for rule in all_rules() if zone.id in rule.zone_ids]
     return sorted(found, key=lambda rule: (order.index(rule.basis) if rule.basis in order else len(order), rule.id))
-
-
-def incentives_order() -> tuple[str, ...]:
-    return ("profit", "export_profit", "imported_equipment", "payroll")
 
 
 def as_rule(rule: IncentiveRule) -> incentives.Rule:
