@@ -37,9 +37,9 @@ def published(app, signed_in, sector):
     return item
 
 
-def edit_form(client, item, **changes):
-    """The listing's editor as a browser submits it: every field as shown, with ``changes``."""
-    page = client.get(f"/admin/opportunities/{item.id}").get_data(as_text=True)
+def editor_data(client, url: str) -> tuple[str, dict]:
+    """An editor's page, and its form as a browser would submit it unchanged: every field as shown."""
+    page = client.get(url).get_data(as_text=True)
     data = {"csrf_token": csrf_from(page)}
     for tag in re.findall(r"<input[^>]*>", page):
         name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
@@ -49,6 +49,12 @@ def edit_form(client, item, **changes):
         data[name] = body
     for name, value in re.findall(r'<select[^>]*name="([^"]+)".*?<option selected value="([^"]*)"', page, re.S):
         data[name] = value
+    return page, data
+
+
+def edit_form(client, item, **changes):
+    """The listing's editor as a browser submits it: every field as shown, with ``changes``."""
+    _, data = editor_data(client, f"/admin/opportunities/{item.id}")
     data.update(changes)
     return client.post(f"/admin/opportunities/{item.id}", data={k: v for k, v in data.items() if v is not None})
 

@@ -8,6 +8,7 @@ import pytest
 
 from portal.catalogue.models import Opportunity, Zone, ZoneText
 from portal.core.extensions import db
+from tests.catalogue.test_review import editor_data
 from tests.conftest import database
 from tests.factories import make_opportunity, make_zone
 from tests.staff.accounts import csrf_from
@@ -44,25 +45,10 @@ def test_investors_see_a_discreet_note_on_draft_texts_only(client, texts):
     assert 'class="unverified"' not in kyrgyz and 'class="notice" role="note"' in kyrgyz
 
 
-def _editor(client, url: str) -> tuple[str, dict]:
-    """The editor's page, and its form as a browser would post it back unchanged."""
-    page = client.get(url).get_data(as_text=True)
-    data = {"csrf_token": csrf_from(page)}
-    for tag in re.findall(r"<input[^>]*>", page):
-        name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
-        if name and value and ('type="checkbox"' not in tag or "checked" in tag):
-            data.setdefault(name.group(1), value.group(1))
-    for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>\n?(.*?)</textarea>', page, re.S):
-        data[name] = body
-    for name, value in re.findall(r'<select[^>]*name="([^"]+)".*?<option selected value="([^"]*)"', page, re.S):
-        data[name] = value
-    return page, data
-
-
 def test_a_curator_verifies_a_published_zones_translation_through_review(app, signed_in, client, texts):
     writer = signed_in("curator_boi")
     url = f"/admin/zones/{texts['zone']}"
-    page, data = _editor(writer, url)
+    page, data = editor_data(writer, url)
     assert re.search(r'href="#texts-ru">[^<]*, not verified', page)
     data["text_ru-verified"] = "y"
     saved = writer.post(url, data=data)
@@ -82,7 +68,7 @@ def test_a_curator_verifies_a_published_zones_translation_through_review(app, si
 def test_unticking_makes_a_text_a_draft_again_on_a_draft_listing_at_once(app, signed_in, texts):
     writer = signed_in("curator_boi")
     url = f"/admin/opportunities/{texts['listing']}"
-    _, data = _editor(writer, url)
+    _, data = editor_data(writer, url)
     data["text_en-verified"] = "y"
     assert writer.post(url, data=data).status_code == 303
     with database(app):
