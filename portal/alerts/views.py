@@ -20,6 +20,7 @@ from sqlalchemy import select
 from portal.alerts import digest
 from portal.alerts.forms import AlertForm
 from portal.alerts.models import FREQUENCIES, Alert
+from portal.catalogue import search
 from portal.core.extensions import csrf, db, limiter
 from portal.core.forms import LocalizedForm
 from portal.core.i18n import language_blueprint, portal_url
@@ -49,7 +50,7 @@ def new() -> ResponseReturnValue:
         )
         db.session.add(alert)
         db.session.flush()
-        _queue_confirmation(alert)
+        _queue_confirmation(alert, filters)
         db.session.commit()
         return redirect(url_for(".sent"), code=303)
     if request.method == "POST":
@@ -57,7 +58,7 @@ def new() -> ResponseReturnValue:
     return render_template("alerts/new.html", form=form, filters=filters, described=digest.described(filters)), status
 
 
-def _queue_confirmation(alert: Alert) -> None:
+def _queue_confirmation(alert: Alert, filters: search.Filters) -> None:
     with force_locale(alert.lang):
         subject = _("Please confirm: new investment opportunities by e-mail")
     queue(
@@ -67,7 +68,7 @@ def _queue_confirmation(alert: Alert) -> None:
         template="alerts/mail/confirm",
         lang=alert.lang,
         alert=alert,
-        described=digest.described(digest.filters_of(alert.filters), alert.lang),
+        described=digest.described(filters, alert.lang),
         confirm_url=portal_url("alerts.confirm", lang=alert.lang, token=alert.token),
         days=current_app.config["ALERT_CONFIRM_DAYS"],
     )

@@ -159,8 +159,10 @@ def public_zone(slug: str | None) -> Zone | None:
     return next((zone for zone in content.public_zones() if zone.slug == slug), None)
 
 
-def read(args: MultiDict[str, str], zone: Zone | None) -> tuple[EstimateForm, incentives.Estimate | None]:
-    """The form filled from ``args`` for ``zone``, and the estimate once the figures are all valid."""
+def read(
+    args: MultiDict[str, str], zone: Zone | None
+) -> tuple[EstimateForm, list[IncentiveRule], incentives.Estimate | None]:
+    """The form filled from ``args`` for ``zone``, the zone's rules, and the estimate once the figures are valid."""
     form = EstimateForm(formdata=args)
     zones = zones_with_rules()
     form.zone.choices = [(zone.slug, _zone_name(zone)) for zone in zones]
@@ -169,11 +171,11 @@ def read(args: MultiDict[str, str], zone: Zone | None) -> tuple[EstimateForm, in
     if not args.get("start_year"):
         form.start_year.data = form.start_year.data or utcnow().year
         form.start_year.raw_data = [str(form.start_year.data)]
+    rules = rules_of(zone) if zone is not None else []
     filled = any(args.get(name) not in (None, "") for name in INPUTS if name not in ("investment", "start_year"))
     if zone is None or zone not in zones or not filled or not form.validate():
-        return form, None
-    rules = [as_rule(rule) for rule in rules_of(zone)]
-    return form, incentives.estimate(rules, form.project())
+        return form, rules, None
+    return form, rules, incentives.estimate([as_rule(rule) for rule in rules], form.project())
 
 
 def query(form: EstimateForm) -> str:
@@ -189,10 +191,10 @@ def estimator() -> ResponseReturnValue:
     zone = public_zone(request.args.get("zone"))
     if request.args.get("zone") and zone is None:
         abort(404)
-    form, estimate = read(request.args, zone)
+    form, zone_rules, estimate = read(request.args, zone)
     opportunity = _opportunity(request.args.get("opportunity"))
     status = 400 if form.errors and zone is not None else 200
-    rules = {rule.slug: rule for rule in rules_of(zone)} if zone is not None else {}
+    rules = {rule.slug: rule for rule in zone_rules}
     return (
         render_template(
             "catalogue/incentives.html",
@@ -224,11 +226,11 @@ def snapshot(args: MultiDict[str, str], lang: str) -> dict[str, Any] | None:
     zone = public_zone(args.get("zone"))
     if zone is None:
         return None
-    form, estimate = read(args, zone)
+    form, zone_rules, estimate = read(args, zone)
     if estimate is None:
         return None
     lines = []
-    rules = {rule.slug: rule for rule in rules_of(zone)}
+    rules = {rule.slug: rule for rule in zone_rules}
     for line in estimate.lines:
         rule = rules[line.rule.key]
         text = localized(rule, lang)

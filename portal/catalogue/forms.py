@@ -53,18 +53,19 @@ class TextsForm(Form):
     #: whether the agency has checked the text; unticked, investors are told it is a draft translation
     verified = BooleanField(_l("Verified by the agency (not a draft translation)"))
 
-    def texts(self) -> dict[str, str]:
+    def strings(self) -> dict[str, str]:
+        """The texts as typed, trimmed."""
         return {name: (getattr(self, name).data or "").strip() for name in self.FIELDS}
 
     def values(self) -> dict[str, Any]:
         """The texts and whether they are verified, as the text row holds them."""
-        return {**self.texts(), "verified": bool(self.verified.data)}
+        return {**self.strings(), "verified": bool(self.verified.data)}
 
     def filled(self) -> bool:
-        return any(self.texts().values())
+        return any(self.strings().values())
 
     def complete(self) -> bool:
-        return all(self.texts().values())
+        return all(self.strings().values())
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
